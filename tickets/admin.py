@@ -1,0 +1,60 @@
+from django.contrib import admin
+
+from .models import Contract, Contractor, RepairRequest, ResponsibilityRule, WorkCategory, WorkOrder
+
+
+class ResponsibilityRuleInline(admin.TabularInline):
+    model = ResponsibilityRule
+    extra = 1
+
+
+@admin.register(WorkCategory)
+class WorkCategoryAdmin(admin.ModelAdmin):
+    list_display = ("__str__", "code", "default_urgency", "is_shared_area")
+    list_select_related = ("parent",)
+    search_fields = ("name", "code")
+    inlines = [ResponsibilityRuleInline]
+
+
+@admin.register(Contractor)
+class ContractorAdmin(admin.ModelAdmin):
+    list_display = ("name", "kvk_number", "email", "is_active")
+    search_fields = ("name", "kvk_number")
+    autocomplete_fields = ("users",)
+
+
+@admin.register(Contract)
+class ContractAdmin(admin.ModelAdmin):
+    list_display = ("contractor", "valid_from", "valid_until", "priority", "annual_ceiling")
+    list_select_related = ("contractor",)
+    filter_horizontal = ("trades", "complexes")
+
+
+@admin.register(RepairRequest)
+class RepairRequestAdmin(admin.ModelAdmin):
+    list_display = ("number", "created_at", "category", "urgency", "status", "responsibility")
+    list_select_related = ("category__parent",)
+    search_fields = ("number",)
+    list_filter = ("status", "urgency", "responsibility", "channel")
+    readonly_fields = [field.name for field in RepairRequest._meta.fields]
+
+    def has_add_permission(self, request):
+        return False
+
+
+@admin.register(WorkOrder)
+class WorkOrderAdmin(admin.ModelAdmin):
+    list_display = ("request", "contractor", "status", "created_at", "total_cost")
+    list_select_related = ("request", "contractor")
+    exclude = ("access_token_hash",)
+    readonly_fields = (
+        "request",
+        "contractor",
+        "contract",
+        "status",
+        "routing_reason",
+        "access_token_expires_at",
+    )
+
+    def has_add_permission(self, request):
+        return False

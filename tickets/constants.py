@@ -1,0 +1,75 @@
+"""Statuses follow the VERA standard (Aedes) codes; labels are Dutch-first through gettext."""
+
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+
+
+class RequestStatus(models.TextChoices):
+    REGISTERED = "REG", _("Received")
+    ASSESSING = "BEO", _("Being assessed")
+    IN_PROGRESS = "INB", _("In progress")
+    TECHNICALLY_DONE = "TEC", _("Repaired")
+    FINANCIAL = "FIN", _("Being settled")
+    CLOSED = "AFG", _("Closed")
+    CANCELLED = "GEA", _("Cancelled")
+
+
+OPEN_REQUEST_STATUSES = (
+    RequestStatus.REGISTERED,
+    RequestStatus.ASSESSING,
+    RequestStatus.IN_PROGRESS,
+)
+
+
+class WorkOrderStatus(models.TextChoices):
+    REGISTERED = "REG", _("Sent to contractor")
+    AWARDED = "GUN", _("Accepted")
+    PLANNED = "PLN", _("Planned")
+    IN_PROGRESS = "INB", _("In progress")
+    TECHNICALLY_DONE = "TEC", _("Done")
+    FINANCIAL = "FIN", _("Ready to invoice")
+    CLOSED = "AFG", _("Closed")
+    CANCELLED = "GEA", _("Cancelled")
+
+
+ACTIVE_WORK_ORDER_STATUSES = (
+    WorkOrderStatus.REGISTERED,
+    WorkOrderStatus.AWARDED,
+    WorkOrderStatus.PLANNED,
+    WorkOrderStatus.IN_PROGRESS,
+)
+
+
+class Urgency(models.TextChoices):
+    EMERGENCY = "emergency", _("Emergency")
+    URGENT = "urgent", _("Urgent")
+    NORMAL = "normal", _("Normal")
+
+
+class Channel(models.TextChoices):
+    WEB = "web", _("Website")
+    DESK = "desk", _("At the office")
+    PHONE = "phone", _("Phone")
+    EMAIL = "email", _("E-mail")
+
+
+class Responsibility(models.TextChoices):
+    TENANT = "tenant", _("Tenant")
+    FOUNDATION = "foundation", _("Foundation")
+    CORPORATION = "corporation", _("Bo-Ex")
+
+
+class Room(models.TextChoices):
+    KITCHEN = "kitchen", _("Kitchen")
+    BATHROOM = "bathroom", _("Bathroom")
+    TOILET = "toilet", _("Toilet")
+    LIVING_ROOM = "living_room", _("Living room")
+    BEDROOM = "bedroom", _("Bedroom")
+    HALL = "hall", _("Hall or stairs")
+    OUTSIDE = "outside", _("Balcony, garden or outside")
+    OTHER = "other", _("Elsewhere")
+
+
+class EventVisibility(models.TextChoices):
+    PUBLIC = "public", _("Visible to the tenant")
+    INTERNAL = "internal", _("Internal")

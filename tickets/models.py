@@ -1,0 +1,297 @@
+import uuid
+
+from django.conf import settings
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+
+from zelfbeheer.housing.models import Building, Complex, Home, Household
+
+from .constants import (
+    ACTIVE_WORK_ORDER_STATUSES,
+    Channel,
+    EventVisibility,
+    RequestStatus,
+    Responsibility,
+    Room,
+    Urgency,
+    WorkOrderStatus,
+)
+
+
+class WorkCategory(models.Model):
+    """A node of the reparatiewijzer tree: a trade (no parent) or a defect within a trade."""
+
+    parent = models.ForeignKey(
+        "self", on_delete=models.PROTECT, null=True, blank=True, related_name="children"
+    )
+    code = models.SlugField(_("code"), max_length=64, unique=True)
+    name = models.CharField(_("name"), max_length=200)
+    default_urgency = models.CharField(
+        _("default urgency"), max_length=16, choices=Urgency.choices, default=Urgency.NORMAL
+    )
+    tenant_guidance = models.TextField(_("guidance for the tenant"), blank=True)
+    is_shared_area = models.BooleanField(_("shared area"), default=False)
+
+    class Meta:
+        verbose_name = _("work category")
+        verbose_name_plural = _("work categories")
+        ordering = ["parent__name", "name"]
+
+    def __str__(self) -> str:
+        return f"{self.parent.name} › {self.name}" if self.parent_id else self.name
+
+    @property
+    def trade(self) -> "WorkCategory":
+        return self.parent if self.parent_id else self
+
+
+class ResponsibilityRule(models.Model):
+    """Who is responsible for a category from a date on: the phased take-over is data, not code."""
+
+    category = models.ForeignKey(
+        WorkCategory, on_delete=models.CASCADE, related_name="responsibility_rules"
+    )
+    responsibility = models.CharField(
+        _("responsible"), max_length=16, choices=Responsibility.choices
+    )
+    effective_from = models.DateField(_("effective from"))
+
+    class Meta:
+        verbose_name = _("responsibility rule")
+        verbose_name_plural = _("responsibility rules")
+        ordering = ["category", "-effective_from"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["category", "effective_from"], name="one_rule_per_category_and_date"
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.category}: {self.get_responsibility_display()} ({self.effective_from})"
+
+
+class RequestNumberSequence(models.Model):
+    """The last issued request number of a year; locked while issuing, so numbers never repeat."""
+
+    year = models.PositiveIntegerField(primary_key=True)
+    last_number = models.PositiveIntegerField(default=0)
+
+    def __str__(self) -> str:
+        return f"{self.year}: {self.last_number}"
+
+
+class RepairRequest(models.Model):
+    uuid = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
+    number = models.CharField(_("number"), max_length=16, unique=True)
+    home = models.ForeignKey(
+        Home, on_delete=models.PROTECT, null=True, blank=True, related_name="repair_requests"
+    )
+    building = models.ForeignKey(
+        Building,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="shared_area_requests",
+        help_text=_("Set for defects in a shared area (stairwell, roof, courtyard)."),
+    )
+    household = models.ForeignKey(
+        Household, on_delete=models.PROTECT, null=True, blank=True, related_name="repair_requests"
+    )
+    reporter = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+    entered_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        help_text=_("The desk worker who entered the request on the tenant's behalf."),
+    )
+    channel = models.CharField(
+        _("channel"), max_length=16, choices=Channel.choices, default=Channel.WEB
+    )
+    category = models.ForeignKey(
+        WorkCategory, on_delete=models.PROTECT, related_name="repair_requests"
+    )
+    room = models.CharField(_("room"), max_length=16, choices=Room.choices, blank=True)
+    description = models.TextField(_("description"))
+    availability = models.CharField(_("when someone is home"), max_length=500, blank=True)
+    contact_phone = models.CharField(_("phone"), max_length=32, blank=True)
+    urgency = models.CharField(
+        _("urgency"), max_length=16, choices=Urgency.choices, default=Urgency.NORMAL
+    )
+    responsibility = models.CharField(
+        _("responsible"),
+        max_length=16,
+        choices=Responsibility.choices,
+        default=Responsibility.FOUNDATION,
+    )
+    status = models.CharField(
+        _("status"), max_length=3, choices=RequestStatus.choices, default=RequestStatus.REGISTERED
+    )
+    response_due = models.DateTimeField(_("response due"), null=True, blank=True)
+    resolution_due = models.DateTimeField(_("resolution due"), null=True, blank=True)
+    duplicate_of = models.ForeignKey(
+        "self", on_delete=models.SET_NULL, null=True, blank=True, related_name="duplicates"
+    )
+    created_at = models.DateTimeField(_("received at"), auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True)
+    completed_at = models.DateTimeField(_("completed at"), null=True, blank=True)
+    routing_flagged = models.BooleanField(
+        _("needs the desk"), default=False, help_text=_("Routing found no contractor.")
+    )
+
+    class Meta:
+        verbose_name = _("repair request")
+        verbose_name_plural = _("repair requests")
+        ordering = ["-created_at"]
+        constraints = [
+            models.CheckConstraint(
+                condition=models.Q(home__isnull=False) | models.Q(building__isnull=False),
+                name="repair_request_has_home_or_building",
+            )
+        ]
+        indexes = [
+            models.Index(fields=["status", "-created_at"]),
+            models.Index(fields=["household", "-created_at"]),
+        ]
+
+    def __str__(self) -> str:
+        return self.number
+
+    @property
+    def location(self) -> str:
+        return str(self.home) if self.home_id else str(self.building)
+
+    @property
+    def complex_id(self) -> int:
+        return self.home.building.complex_id if self.home_id else self.building.complex_id
+
+
+class RequestEvent(models.Model):
+    """One line of a request's timeline; public lines are shown to the tenant."""
+
+    request = models.ForeignKey(RepairRequest, on_delete=models.CASCADE, related_name="events")
+    created_at = models.DateTimeField(auto_now_add=True)
+    actor = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+    visibility = models.CharField(
+        max_length=16, choices=EventVisibility.choices, default=EventVisibility.PUBLIC
+    )
+    kind = models.CharField(max_length=32)
+    old_status = models.CharField(max_length=3, blank=True)
+    new_status = models.CharField(max_length=3, blank=True)
+    message = models.TextField(blank=True)
+
+    class Meta:
+        ordering = ["created_at", "pk"]
+
+    def __str__(self) -> str:
+        return f"{self.request}: {self.kind}"
+
+
+class Contractor(models.Model):
+    name = models.CharField(_("company name"), max_length=200)
+    kvk_number = models.CharField(_("chamber of commerce number"), max_length=8, blank=True)
+    email = models.EmailField(_("e-mail"))
+    phone = models.CharField(_("phone"), max_length=32, blank=True)
+    is_active = models.BooleanField(_("active"), default=True)
+    users = models.ManyToManyField(
+        settings.AUTH_USER_MODEL,
+        blank=True,
+        related_name="contractors",
+        verbose_name=_("staff accounts"),
+    )
+
+    class Meta:
+        verbose_name = _("contractor")
+        verbose_name_plural = _("contractors")
+        ordering = ["name"]
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class Contract(models.Model):
+    """A framework contract: which trades, for which complexes, in which period, at what price."""
+
+    contractor = models.ForeignKey(Contractor, on_delete=models.PROTECT, related_name="contracts")
+    trades = models.ManyToManyField(
+        WorkCategory,
+        related_name="contracts",
+        limit_choices_to={"parent__isnull": True},
+        verbose_name=_("trades"),
+    )
+    complexes = models.ManyToManyField(
+        Complex, related_name="contracts", verbose_name=_("complexes")
+    )
+    valid_from = models.DateField(_("valid from"))
+    valid_until = models.DateField(_("valid until"))
+    hourly_rate = models.DecimalField(_("hourly rate"), max_digits=8, decimal_places=2)
+    call_out_fee = models.DecimalField(_("call-out fee"), max_digits=8, decimal_places=2, default=0)
+    annual_ceiling = models.DecimalField(_("annual ceiling"), max_digits=12, decimal_places=2)
+    priority = models.PositiveSmallIntegerField(
+        _("priority"), default=1, help_text=_("1 is asked first.")
+    )
+
+    class Meta:
+        verbose_name = _("contract")
+        verbose_name_plural = _("contracts")
+        ordering = ["priority", "valid_from"]
+        constraints = [
+            models.CheckConstraint(
+                condition=models.Q(valid_until__gte=models.F("valid_from")),
+                name="contract_period_is_valid",
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.contractor} {self.valid_from:%Y}–{self.valid_until:%Y}"
+
+
+class WorkOrder(models.Model):
+    uuid = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
+    request = models.ForeignKey(RepairRequest, on_delete=models.PROTECT, related_name="work_orders")
+    contractor = models.ForeignKey(Contractor, on_delete=models.PROTECT, related_name="work_orders")
+    contract = models.ForeignKey(Contract, on_delete=models.PROTECT, related_name="work_orders")
+    status = models.CharField(
+        _("status"),
+        max_length=3,
+        choices=WorkOrderStatus.choices,
+        default=WorkOrderStatus.REGISTERED,
+    )
+    routing_reason = models.TextField(_("why this contractor"), blank=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+    completed_at = models.DateTimeField(_("completed at"), null=True, blank=True)
+    completion_notes = models.TextField(_("what was done"), blank=True)
+    hours = models.DecimalField(_("hours"), max_digits=6, decimal_places=2, null=True, blank=True)
+    total_cost = models.DecimalField(
+        _("total cost excl. VAT"), max_digits=10, decimal_places=2, null=True, blank=True
+    )
+    # Only a SHA-256 of the link token is kept: a database leak does not open any work order.
+    access_token_hash = models.CharField(max_length=64, blank=True, db_index=True)
+    access_token_expires_at = models.DateTimeField(null=True, blank=True)
+    contractor_notified_at = models.DateTimeField(
+        _("contractor notified at"), null=True, blank=True
+    )
+
+    class Meta:
+        verbose_name = _("work order")
+        verbose_name_plural = _("work orders")
+        ordering = ["-created_at"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["request"],
+                condition=models.Q(status__in=ACTIVE_WORK_ORDER_STATUSES),
+                name="one_active_work_order_per_request",
+            ),
+            models.CheckConstraint(
+                condition=models.Q(total_cost__isnull=True) | models.Q(total_cost__gte=0),
+                name="work_order_cost_not_negative",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.request.number} → {self.contractor}"

@@ -1,0 +1,148 @@
+"""Reads of repair requests and work orders, always scoped to who asks."""
+
+import hashlib
+from datetime import date
+
+from django.db.models import Count, Q, QuerySet
+from django.http import Http404
+from django.utils import timezone
+
+from zelfbeheer.accounts.models import User
+from zelfbeheer.accounts.roles import Role, has_role
+from zelfbeheer.housing.models import Household
+
+from .constants import ACTIVE_WORK_ORDER_STATUSES, EventVisibility, Responsibility
+from .models import (
+    Contract,
+    RepairRequest,
+    RequestEvent,
+    ResponsibilityRule,
+    WorkCategory,
+    WorkOrder,
+)
+
+
+def token_hash(raw_token: str) -> str:
+    return hashlib.sha256(raw_token.encode()).hexdigest()
+
+
+def household_current_for(user: User) -> Household | None:
+    """The household the tenant lives in now (a tenant belongs to one current tenancy)."""
+    if not user.is_authenticated:
+        return None
+    return (
+        Household.objects.filter(members=user, end_date__isnull=True)
+        .select_related("home__building__complex")
+        .first()
+    )
+
+
+def responsibility_for(category: WorkCategory, on_date: date) -> str:
+    """The party responsible for a category on a date: the category's own rule, else its trade's."""
+    for candidate in (category, category.parent):
+        if candidate is None:
+            continue
+        rule = (
+            ResponsibilityRule.objects.filter(category=candidate, effective_from__lte=on_date)
+            .order_by("-effective_from")
+            .first()
+        )
+        if rule is not None:
+            return rule.responsibility
+    return Responsibility.FOUNDATION
+
+
+def work_categories_for_reporting() -> QuerySet[WorkCategory]:
+    return (
+        WorkCategory.objects.filter(parent__isnull=False)
+        .select_related("parent")
+        .order_by("parent__name", "name")
+    )
+
+
+def _request_list_queryset() -> QuerySet[RepairRequest]:
+    return RepairRequest.objects.select_related("category__parent", "home", "building")
+
+
+def repair_requests_visible_to(user: User) -> QuerySet[RepairRequest]:
+    """Desk and coordinator see every request; a tenant only their household's, past tenancies excluded."""
+    if has_role(user, Role.DESK, Role.COORDINATOR):
+        return _request_list_queryset()
+    if has_role(user, Role.TENANT):
+        return _request_list_queryset().filter(
+            household__members=user, household__end_date__isnull=True
+        )
+    return RepairRequest.objects.none()
+
+
+def repair_request_get_for(user: User, request_uuid) -> RepairRequest:
+    """The request or 404: the same answer for 'missing' and 'not yours'."""
+    found = repair_requests_visible_to(user).filter(uuid=request_uuid).first()
+    if found is None:
+        raise Http404
+    return found
+
+
+def repair_request_public_events(repair_request: RepairRequest) -> QuerySet[RequestEvent]:
+    return repair_request.events.filter(visibility=EventVisibility.PUBLIC).order_by(
+        "created_at", "pk"
+    )
+
+
+def eligible_contracts_for(repair_request: RepairRequest, on_date: date) -> QuerySet[Contract]:
+    """Valid contracts of active contractors covering the request's trade and complex, best first.
+
+    Ranked by contract priority, then by the contractor's number of open work orders (spread the load).
+    """
+    return (
+        Contract.objects.filter(
+            contractor__is_active=True,
+            valid_from__lte=on_date,
+            valid_until__gte=on_date,
+            trades=repair_request.category.trade,
+            complexes=repair_request.complex_id,
+        )
+        .select_related("contractor")
+        .annotate(
+            open_orders=Count(
+                "contractor__work_orders",
+                filter=Q(contractor__work_orders__status__in=ACTIVE_WORK_ORDER_STATUSES),
+                distinct=True,
+            )
+        )
+        .order_by("priority", "open_orders", "contractor__name", "pk")
+    )
+
+
+def work_orders_visible_to(user: User) -> QuerySet[WorkOrder]:
+    base = WorkOrder.objects.select_related(
+        "request__home", "request__building", "request__category__parent", "contractor"
+    )
+    if has_role(user, Role.DESK, Role.COORDINATOR):
+        return base
+    if has_role(user, Role.CONTRACTOR):
+        return base.filter(contractor__users=user)
+    return WorkOrder.objects.none()
+
+
+def work_order_by_token(raw_token: str) -> tuple[WorkOrder | None, bool]:
+    """The work order a link token opens, and whether the link has expired."""
+    if not raw_token or len(raw_token) > 128:
+        return None, False
+    work_order = WorkOrder.objects.filter(access_token_hash=token_hash(raw_token)).first()
+    if work_order is None:
+        return None, False
+    return work_order, work_order.access_token_expires_at < timezone.now()
+
+
+def work_order_get_for(user: User, work_order_uuid, session_scoped_uuids: list[str]) -> WorkOrder:
+    """A contractor reaches an order through their account, or through the session a signed link opened."""
+    queryset = work_orders_visible_to(user)
+    if str(work_order_uuid) in session_scoped_uuids:
+        queryset = WorkOrder.objects.select_related(
+            "request__home", "request__building", "contractor"
+        )
+    found = queryset.filter(uuid=work_order_uuid).first()
+    if found is None:
+        raise Http404
+    return found

@@ -1,0 +1,324 @@
+"""Repairs: what the rest of the project may ask of this app.
+
+- `repair_request_submit` records a request (tenant or desk) and, on commit, asks for routing.
+- `repair_request_route` picks the contracted professional and creates the work order (idempotent).
+- `work_order_notify_contractor` e-mails the contractor a signed link to that one order (idempotent).
+- `work_order_complete` records the contractor's completion and books the cost on the budget.
+"""
+
+import secrets
+from datetime import timedelta
+from decimal import Decimal
+
+from django.conf import settings
+from django.core.mail import send_mail
+from django.db import transaction
+from django.template.loader import render_to_string
+from django.urls import reverse
+from django.utils import timezone, translation
+from django.utils.translation import gettext as _
+
+from zelfbeheer.accounts.models import User
+from zelfbeheer.housing.models import Building, ContactPreference, Household
+from zelfbeheer.workdays import add_working_days
+
+from .constants import (
+    ACTIVE_WORK_ORDER_STATUSES,
+    Channel,
+    EventVisibility,
+    RequestStatus,
+    Responsibility,
+    Urgency,
+    WorkOrderStatus,
+)
+from .models import RepairRequest, RequestEvent, RequestNumberSequence, WorkCategory, WorkOrder
+from .selectors import eligible_contracts_for, responsibility_for, token_hash
+
+# (response, resolution) targets per urgency, after the sector norms in DESIGN.md.
+SLA_TARGETS = {
+    Urgency.EMERGENCY: (timedelta(hours=2), timedelta(hours=24)),
+    Urgency.URGENT: (timedelta(hours=24), timedelta(days=2)),
+}
+NORMAL_RESPONSE_WORKING_DAYS = 5
+NORMAL_RESOLUTION_WORKING_DAYS = 10
+
+
+class RoutingNotPossible(Exception):
+    pass
+
+
+def _request_number_next(year: int) -> str:
+    """Caller is inside a transaction; the sequence row stays locked until it commits."""
+    RequestNumberSequence.objects.get_or_create(year=year)
+    sequence = RequestNumberSequence.objects.select_for_update().get(year=year)
+    sequence.last_number += 1
+    sequence.save(update_fields=["last_number"])
+    return f"M-{year}-{sequence.last_number:05d}"
+
+
+def _event_add(
+    repair_request: RepairRequest,
+    kind: str,
+    message: str = "",
+    *,
+    actor: User | None = None,
+    old_status: str = "",
+    visibility: str = EventVisibility.PUBLIC,
+) -> RequestEvent:
+    return RequestEvent.objects.create(
+        request=repair_request,
+        kind=kind,
+        message=message,
+        actor=actor,
+        old_status=old_status,
+        new_status=repair_request.status,
+        visibility=visibility,
+    )
+
+
+def _sla_due_dates(urgency: str, received_at):
+    if urgency in SLA_TARGETS:
+        response, resolution = SLA_TARGETS[urgency]
+        return received_at + response, received_at + resolution
+    return (
+        add_working_days(received_at, NORMAL_RESPONSE_WORKING_DAYS),
+        add_working_days(received_at, NORMAL_RESOLUTION_WORKING_DAYS),
+    )
+
+
+def repair_request_submit(
+    *,
+    category: WorkCategory,
+    description: str,
+    household: Household | None = None,
+    building: Building | None = None,
+    reporter: User | None = None,
+    entered_by: User | None = None,
+    channel: str = Channel.WEB,
+    room: str = "",
+    availability: str = "",
+    contact_phone: str = "",
+) -> RepairRequest:
+    """Record a repair request; routing and mails are enqueued only once it is safely committed."""
+    if household is None and building is None:
+        raise ValueError("A repair request needs a household or a shared area.")
+    now = timezone.now()
+    responsibility = responsibility_for(category, timezone.localdate(now))
+    urgency = category.default_urgency
+    response_due, resolution_due = _sla_due_dates(urgency, now)
+    with transaction.atomic():
+        repair_request = RepairRequest.objects.create(
+            number=_request_number_next(timezone.localdate(now).year),
+            household=household,
+            home=household.home if household else None,
+            building=building if household is None else None,
+            reporter=reporter,
+            entered_by=entered_by,
+            channel=channel,
+            category=category,
+            room=room,
+            description=description,
+            availability=availability,
+            contact_phone=contact_phone,
+            urgency=urgency,
+            responsibility=responsibility,
+            response_due=response_due,
+            resolution_due=resolution_due,
+        )
+        _event_add(repair_request, "received", actor=entered_by or reporter)
+        if responsibility == Responsibility.FOUNDATION:
+            transaction.on_commit(lambda: _enqueue_routing(repair_request.pk))
+        transaction.on_commit(lambda: _enqueue_confirmation(repair_request.pk))
+    return repair_request
+
+
+def _enqueue_routing(repair_request_id: int) -> None:
+    from .tasks import route_repair_request
+
+    route_repair_request.delay(repair_request_id)
+
+
+def _enqueue_confirmation(repair_request_id: int) -> None:
+    from .tasks import send_request_confirmation
+
+    send_request_confirmation.delay(repair_request_id)
+
+
+def repair_request_send_confirmation(repair_request_id: int) -> bool:
+    """E-mail the reporter the request number; the desk calls those who prefer phone or letter."""
+    repair_request = RepairRequest.objects.select_related("reporter", "household", "category").get(
+        pk=repair_request_id
+    )
+    if repair_request.events.filter(kind="confirmation_sent").exists():
+        return False
+    reporter = repair_request.reporter
+    household = repair_request.household
+    if reporter is None or (household and household.contact_preference != ContactPreference.EMAIL):
+        return False
+    language = reporter.preferred_language or (household.preferred_language if household else "nl")
+    with translation.override(language):
+        subject = _("We received your repair request %(number)s") % {
+            "number": repair_request.number
+        }
+        body = render_to_string(
+            "tickets/email/request_received.txt",
+            {
+                "repair_request": repair_request,
+                "office_phone_number": settings.OFFICE_PHONE_NUMBER,
+                "detail_url": settings.SITE_URL
+                + reverse("tickets:request_detail", kwargs={"request_uuid": repair_request.uuid}),
+            },
+        )
+    with transaction.atomic():
+        _event_add(repair_request, "confirmation_sent", visibility=EventVisibility.INTERNAL)
+        send_mail(subject, body, None, [reporter.email])
+    return True
+
+
+def repair_request_route(repair_request_id: int) -> WorkOrder | None:
+    """Award the request to the best eligible contract; running it twice creates nothing twice."""
+    with transaction.atomic():
+        repair_request = (
+            RepairRequest.objects.select_for_update()
+            .select_related("category__parent", "home__building", "building")
+            .get(pk=repair_request_id)
+        )
+        existing = repair_request.work_orders.filter(status__in=ACTIVE_WORK_ORDER_STATUSES).first()
+        if existing is not None:
+            return existing
+        if repair_request.status not in (RequestStatus.REGISTERED, RequestStatus.ASSESSING):
+            return None
+        if repair_request.responsibility != Responsibility.FOUNDATION:
+            return None
+        contract = eligible_contracts_for(repair_request, timezone.localdate()).first()
+        old_status = repair_request.status
+        if contract is None:
+            repair_request.routing_flagged = True
+            repair_request.status = RequestStatus.ASSESSING
+            repair_request.save(update_fields=["routing_flagged", "status", "updated_at"])
+            _event_add(
+                repair_request,
+                "routing_failed",
+                _("No contracted professional is available; the office takes over."),
+                old_status=old_status,
+                visibility=EventVisibility.INTERNAL,
+            )
+            return None
+        work_order = WorkOrder.objects.create(
+            request=repair_request,
+            contractor=contract.contractor,
+            contract=contract,
+            routing_reason=_(
+                "Contract priority %(priority)s, %(open)s open work orders at the time of routing."
+            )
+            % {"priority": contract.priority, "open": contract.open_orders},
+        )
+        repair_request.status = RequestStatus.IN_PROGRESS
+        repair_request.routing_flagged = False
+        repair_request.save(update_fields=["status", "routing_flagged", "updated_at"])
+        _event_add(
+            repair_request,
+            "contractor_assigned",
+            _("%(contractor)s will carry out the repair.")
+            % {"contractor": contract.contractor.name},
+            old_status=old_status,
+        )
+        transaction.on_commit(lambda: _enqueue_contractor_notification(work_order.pk))
+    return work_order
+
+
+def _enqueue_contractor_notification(work_order_id: int) -> None:
+    from .tasks import notify_contractor
+
+    notify_contractor.delay(work_order_id)
+
+
+def work_order_issue_link(work_order: WorkOrder) -> str:
+    """A fresh 256-bit token for one order; only its hash is stored. Caller holds the row lock."""
+    raw_token = secrets.token_urlsafe(32)
+    work_order.access_token_hash = token_hash(raw_token)
+    work_order.access_token_expires_at = timezone.now() + timedelta(
+        days=settings.WORK_ORDER_LINK_VALID_DAYS
+    )
+    return settings.SITE_URL + reverse("tickets:work_order_link", kwargs={"token": raw_token})
+
+
+def work_order_notify_contractor(work_order_id: int) -> bool:
+    """Send the contractor the work order with a signed link, once."""
+    with transaction.atomic():
+        work_order = (
+            WorkOrder.objects.select_for_update()
+            .select_related(
+                "request__home", "request__building", "request__category__parent", "contractor"
+            )
+            .get(pk=work_order_id)
+        )
+        if (
+            work_order.contractor_notified_at is not None
+            or work_order.status not in ACTIVE_WORK_ORDER_STATUSES
+        ):
+            return False
+        link = work_order_issue_link(work_order)
+        work_order.contractor_notified_at = timezone.now()
+        work_order.save(
+            update_fields=["access_token_hash", "access_token_expires_at", "contractor_notified_at"]
+        )
+        with translation.override("nl"):
+            subject = _("New work order %(number)s") % {"number": work_order.request.number}
+            body = render_to_string(
+                "tickets/email/work_order.txt",
+                {
+                    "work_order": work_order,
+                    "link": link,
+                    "valid_days": settings.WORK_ORDER_LINK_VALID_DAYS,
+                },
+            )
+        # Sent inside the transaction: if the mail server refuses, nothing is marked sent and the task retries.
+        send_mail(subject, body, None, [work_order.contractor.email])
+    return True
+
+
+def work_order_complete(
+    *,
+    work_order: WorkOrder,
+    total_cost: Decimal,
+    hours: Decimal | None = None,
+    notes: str = "",
+    actor: User | None = None,
+) -> WorkOrder:
+    """The contractor reports the work done; the request is technically done and the cost is booked."""
+    from budget.services import actual_book_for_work_order
+
+    with transaction.atomic():
+        work_order = WorkOrder.objects.select_for_update().get(pk=work_order.pk)
+        if work_order.status not in ACTIVE_WORK_ORDER_STATUSES:
+            return work_order
+        now = timezone.now()
+        work_order.status = WorkOrderStatus.TECHNICALLY_DONE
+        work_order.total_cost = total_cost
+        work_order.hours = hours
+        work_order.completion_notes = notes
+        work_order.completed_at = now
+        work_order.save(
+            update_fields=["status", "total_cost", "hours", "completion_notes", "completed_at"]
+        )
+        repair_request = RepairRequest.objects.select_for_update().get(pk=work_order.request_id)
+        old_status = repair_request.status
+        repair_request.status = RequestStatus.TECHNICALLY_DONE
+        repair_request.completed_at = now
+        repair_request.save(update_fields=["status", "completed_at", "updated_at"])
+        _event_add(
+            repair_request,
+            "completed",
+            _("The repair has been carried out."),
+            actor=actor,
+            old_status=old_status,
+        )
+        if actual_book_for_work_order(work_order) is None:
+            _event_add(
+                repair_request,
+                "cost_not_booked",
+                _("No budget line covers this category this year; the cost was not booked."),
+                visibility=EventVisibility.INTERNAL,
+            )
+    return work_order

@@ -1,0 +1,116 @@
+from django.contrib import messages
+from django.shortcuts import redirect, render
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_http_methods
+from django_tables2 import RequestConfig
+
+from zelfbeheer.accounts.decorators import role_required
+from zelfbeheer.accounts.roles import Role
+
+from . import selectors, services
+from .constants import ACTIVE_WORK_ORDER_STATUSES, Channel
+from .forms import RepairRequestForm, WorkOrderCompleteForm
+from .tables import DeskQueueTable
+
+WORK_ORDER_SESSION_KEY = "work_order_scope"
+
+
+@role_required(Role.TENANT)
+def my_requests(request):
+    household = selectors.household_current_for(request.user)
+    repair_requests = selectors.repair_requests_visible_to(request.user)
+    return render(
+        request,
+        "tickets/my_requests.html",
+        {"household": household, "repair_requests": repair_requests},
+    )
+
+
+@role_required(Role.TENANT)
+@require_http_methods(["GET", "POST"])
+def request_new(request):
+    household = selectors.household_current_for(request.user)
+    if household is None:
+        messages.error(
+            request,
+            _("We could not find a current tenancy for your account. Please call the office."),
+        )
+        return redirect("tickets:my_requests")
+    form = RepairRequestForm(
+        request.POST or None, initial={"contact_phone": household.phone or request.user.phone}
+    )
+    if request.method == "POST" and form.is_valid():
+        repair_request = services.repair_request_submit(
+            household=household,
+            reporter=request.user,
+            channel=Channel.WEB,
+            **form.cleaned_data,
+        )
+        messages.success(
+            request,
+            _("Thank you. Your request has number %(number)s.") % {"number": repair_request.number},
+        )
+        return redirect("tickets:request_detail", request_uuid=repair_request.uuid)
+    return render(request, "tickets/request_new.html", {"form": form, "household": household})
+
+
+@role_required(Role.TENANT, Role.DESK, Role.COORDINATOR)
+def request_detail(request, request_uuid):
+    repair_request = selectors.repair_request_get_for(request.user, request_uuid)
+    events = selectors.repair_request_public_events(repair_request)
+    return render(
+        request, "tickets/request_detail.html", {"repair_request": repair_request, "events": events}
+    )
+
+
+@role_required(Role.DESK, Role.COORDINATOR)
+def desk_queue(request):
+    table = DeskQueueTable(selectors.repair_requests_visible_to(request.user))
+    RequestConfig(request, paginate={"per_page": 25}).configure(table)
+    return render(request, "tickets/desk_queue.html", {"table": table})
+
+
+@role_required(Role.CONTRACTOR)
+def contractor_orders(request):
+    work_orders = selectors.work_orders_visible_to(request.user)
+    return render(request, "tickets/contractor_orders.html", {"work_orders": work_orders})
+
+
+def work_order_link(request, token):
+    """Exchange the e-mailed token for a session scoped to that one order, so it leaves the URL at once."""
+    work_order, expired = selectors.work_order_by_token(token)
+    if work_order is None:
+        return render(request, "tickets/work_order_link_invalid.html", status=404)
+    if expired:
+        return render(
+            request, "tickets/work_order_link_expired.html", {"work_order": work_order}, status=410
+        )
+    scope = request.session.get(WORK_ORDER_SESSION_KEY, [])
+    if str(work_order.uuid) not in scope:
+        request.session[WORK_ORDER_SESSION_KEY] = [*scope, str(work_order.uuid)][-20:]
+    return redirect("tickets:work_order_detail", work_order_uuid=work_order.uuid)
+
+
+@require_http_methods(["GET", "POST"])
+def work_order_detail(request, work_order_uuid):
+    work_order = selectors.work_order_get_for(
+        request.user, work_order_uuid, request.session.get(WORK_ORDER_SESSION_KEY, [])
+    )
+    is_open = work_order.status in ACTIVE_WORK_ORDER_STATUSES
+    form = WorkOrderCompleteForm(request.POST or None) if is_open else None
+    if request.method == "POST" and form is not None and form.is_valid():
+        services.work_order_complete(
+            work_order=work_order,
+            total_cost=form.cleaned_data["total_cost"],
+            hours=form.cleaned_data["hours"],
+            notes=form.cleaned_data["notes"],
+            actor=request.user if request.user.is_authenticated else None,
+        )
+        messages.success(request, _("Thank you. The work order is marked as done."))
+        return redirect("tickets:work_order_detail", work_order_uuid=work_order.uuid)
+    household = work_order.request.household if is_open else None
+    return render(
+        request,
+        "tickets/work_order_detail.html",
+        {"work_order": work_order, "form": form, "is_open": is_open, "household": household},
+    )

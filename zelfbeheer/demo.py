@@ -1,0 +1,288 @@
+"""Demo data: the Lombok complex with 353 homes, one user per role, contractors, a budget year.
+
+Every step is an upsert by a natural key, so loading twice changes nothing.
+"""
+
+from dataclasses import dataclass
+from datetime import date
+from decimal import Decimal
+
+from allauth.mfa.models import Authenticator
+from allauth.mfa.totp.internal.auth import TOTP, generate_totp_secret
+from django.db import transaction
+
+from budget.models import BudgetLine, FinancialYear
+from tickets.constants import Responsibility, Urgency
+from tickets.models import Contract, Contractor, RepairRequest, ResponsibilityRule, WorkCategory
+from zelfbeheer.accounts.models import User
+from zelfbeheer.accounts.roles import MFA_REQUIRED_ROLES, Role
+from zelfbeheer.accounts.services import role_groups_ensure, user_set_roles
+from zelfbeheer.housing.models import Building, Complex, ContactPreference, Home, Household
+
+DEMO_PASSWORD = "lombok-demo-2026"  # noqa: S105 - printed for the local demo only
+SOCIAL_MANAGEMENT_START = date(2026, 1, 1)
+DAILY_MAINTENANCE_START = date(2026, 7, 1)
+BEFORE_SELF_MANAGEMENT = date(2020, 1, 1)
+
+# Fictional streets; six buildings of the one complex, 353 homes in all.
+BUILDINGS = [
+    ("A", "Kaneelstraat", "3531 KA", 59),
+    ("B", "Anijsstraat", "3531 KB", 59),
+    ("C", "Kruidnagelstraat", "3531 KC", 59),
+    ("D", "Saffraanstraat", "3531 KD", 59),
+    ("E", "Gemberstraat", "3531 KE", 59),
+    ("F", "Kardemomstraat", "3531 KG", 58),
+]
+SURNAMES = [
+    "De Vries", "Yılmaz", "El Amrani", "Jansen", "Öztürk", "Bakker", "Bouzid", "Visser", "Kaya", "Smit",
+    "Haddou", "Mulder", "Demir", "De Boer", "Ait Said", "Meijer", "Çelik", "Bos", "Benali", "Vos",
+]  # fmt: skip
+
+# (trade code, trade name, [(defect code, defect name, urgency, responsibility override, guidance, shared)])
+CATEGORY_TREE = [
+    ("plumbing", "Loodgieterswerk", [
+        ("leaking-tap", "Lekkende kraan", Urgency.NORMAL, None, "", False),
+        ("tap-washer", "Kraanleertje vervangen", Urgency.NORMAL, Responsibility.TENANT,
+         "Een kraanleertje vervangen is volgens het Besluit kleine herstellingen uw eigen taak.", False),
+        ("blocked-drain", "Verstopte afvoer", Urgency.URGENT, None, "", False),
+        ("flooding", "Wateroverlast of lekkage", Urgency.EMERGENCY, None, "Draai de hoofdkraan dicht.", False),
+    ]),
+    ("heating", "Verwarming", [
+        ("no-heating", "Geen verwarming", Urgency.URGENT, None, "", False),
+        ("radiator-cold", "Radiator blijft koud", Urgency.NORMAL, None, "Ontlucht eerst de radiator.", False),
+    ]),
+    ("electrical", "Elektra", [
+        ("socket-broken", "Stopcontact defect", Urgency.NORMAL, None, "", False),
+        ("light-bulb", "Lamp vervangen", Urgency.NORMAL, Responsibility.TENANT,
+         "Lampen vervangen is uw eigen taak.", False),
+    ]),
+    ("doors-locks", "Deuren en sloten", [
+        ("front-door-lock", "Slot voordeur defect", Urgency.URGENT, None, "", False),
+        ("window-hinge", "Raam sluit niet", Urgency.NORMAL, None, "", False),
+    ]),
+    ("shared-areas", "Gemeenschappelijke ruimten", [
+        ("stairwell-light", "Verlichting portiek", Urgency.NORMAL, None, "", True),
+        ("entrance-door", "Portiekdeur sluit niet", Urgency.URGENT, None, "", True),
+    ]),
+    ("roof", "Dak en goten", [
+        ("roof-leak", "Daklekkage", Urgency.URGENT, Responsibility.CORPORATION, "", True),
+    ]),
+]  # fmt: skip
+
+BUDGET_LINES = [
+    ("DO-01", "Dagelijks onderhoud installaties", "WBedOnhOiw", Decimal("180000.00"),
+     ["plumbing", "heating", "electrical"]),
+    ("DO-02", "Dagelijks onderhoud bouwkundig", "WBedOnhObw", Decimal("120000.00"),
+     ["doors-locks", "shared-areas", "roof"]),
+]  # fmt: skip
+
+DEMO_USERS = [
+    (Role.TENANT, "huurder@example.org", "Fatma", "Yılmaz"),
+    (Role.DESK, "balie@example.org", "Sanne", "de Baliemedewerker"),
+    (Role.SOCIAL, "sociaal@example.org", "Rachid", "de Sociaal Beheerder"),
+    (Role.CONTRACTOR, "vakman@example.org", "Kees", "de Loodgieter"),
+    (Role.BOARD, "bestuur@example.org", "Anne", "de Penningmeester"),
+    (Role.CORPORATION, "boex@example.org", "Esther", "van Bo-Ex"),
+    (Role.COORDINATOR, "coordinator@example.org", "Jeroen", "de Coördinator"),
+]
+
+
+@dataclass
+class DemoLogin:
+    role: Role
+    email: str
+    password: str
+    totp_secret: str | None
+
+
+def demo_load() -> list[DemoLogin]:
+    role_groups_ensure()
+    with transaction.atomic():
+        homes = _homes_load()
+        households = _households_load(homes)
+        categories = _categories_load()
+        contractors = _contractors_load(categories)
+        _budget_load(categories)
+        logins = _users_load(households[0], contractors[0])
+    _sample_requests_load(households[0], categories)
+    return logins
+
+
+def _homes_load() -> list[Home]:
+    lombok, _ = Complex.objects.update_or_create(code="LOMBOK-507", defaults={"name": "Lombok 507"})
+    homes = []
+    unit = 0
+    for code, street, postcode, count in BUILDINGS:
+        building, _ = Building.objects.update_or_create(
+            complex=lombok, code=code, defaults={"name": f"Blok {code} ({street})"}
+        )
+        for number in range(1, count + 1):
+            unit += 1
+            home, _ = Home.objects.update_or_create(
+                unit_id=f"VHE{unit:05d}",
+                defaults={
+                    "building": building,
+                    "street": street,
+                    "house_number": number,
+                    "house_number_addition": "",
+                    "postcode": postcode,
+                    "city": "Utrecht",
+                },
+            )
+            homes.append(home)
+    return homes
+
+
+def _households_load(homes: list[Home]) -> list[Household]:
+    languages = ["nl", "nl", "nl", "tr", "ar", "nl", "en"]
+    preferences = [ContactPreference.EMAIL] * 5 + [
+        ContactPreference.PHONE,
+        ContactPreference.LETTER,
+    ]
+    households = []
+    for index, home in enumerate(homes):
+        household, _ = Household.objects.update_or_create(
+            home=home,
+            end_date=None,
+            defaults={
+                "name": f"Huishouden {SURNAMES[index % len(SURNAMES)]}",
+                "start_date": date(2015 + index % 10, 1 + index % 12, 1),
+                "preferred_language": languages[index % len(languages)],
+                "contact_preference": preferences[index % len(preferences)],
+                "has_service_subscription": index % 4 == 0,
+            },
+        )
+        households.append(household)
+    return households
+
+
+def _categories_load() -> dict[str, WorkCategory]:
+    categories = {}
+    for trade_code, trade_name, defects in CATEGORY_TREE:
+        trade, _ = WorkCategory.objects.update_or_create(
+            code=trade_code, defaults={"name": trade_name, "parent": None}
+        )
+        categories[trade_code] = trade
+        trade_is_corporation = trade_code == "roof"
+        ResponsibilityRule.objects.update_or_create(
+            category=trade,
+            effective_from=BEFORE_SELF_MANAGEMENT,
+            defaults={"responsibility": Responsibility.CORPORATION},
+        )
+        ResponsibilityRule.objects.update_or_create(
+            category=trade,
+            effective_from=DAILY_MAINTENANCE_START,
+            defaults={
+                "responsibility": Responsibility.CORPORATION
+                if trade_is_corporation
+                else Responsibility.FOUNDATION
+            },
+        )
+        for code, name, urgency, responsibility, guidance, shared in defects:
+            defect, _ = WorkCategory.objects.update_or_create(
+                code=code,
+                defaults={
+                    "name": name,
+                    "parent": trade,
+                    "default_urgency": urgency,
+                    "tenant_guidance": guidance,
+                    "is_shared_area": shared,
+                },
+            )
+            categories[code] = defect
+            if responsibility is not None:
+                ResponsibilityRule.objects.update_or_create(
+                    category=defect,
+                    effective_from=BEFORE_SELF_MANAGEMENT,
+                    defaults={"responsibility": responsibility},
+                )
+    return categories
+
+
+def _contractors_load(categories: dict[str, WorkCategory]) -> list[Contractor]:
+    lombok = Complex.objects.get(code="LOMBOK-507")
+    specs = [
+        ("Installatiebedrijf De Kraan", "12345678", "opdrachten@dekraan.example.org", ["plumbing", "heating"], 1),
+        ("Bouw- en Elektrobedrijf Lombok", "87654321", "werk@bouwlombok.example.org",
+         ["electrical", "doors-locks", "shared-areas", "plumbing"], 2),
+    ]  # fmt: skip
+    contractors = []
+    for name, kvk, email, trades, priority in specs:
+        contractor, _ = Contractor.objects.update_or_create(
+            kvk_number=kvk,
+            defaults={"name": name, "email": email, "phone": "030 123 45 67", "is_active": True},
+        )
+        contract, _ = Contract.objects.update_or_create(
+            contractor=contractor,
+            valid_from=date(2026, 1, 1),
+            defaults={
+                "valid_until": date(2027, 12, 31),
+                "hourly_rate": Decimal("52.50"),
+                "call_out_fee": Decimal("35.00"),
+                "annual_ceiling": Decimal("150000.00"),
+                "priority": priority,
+            },
+        )
+        contract.trades.set([categories[code] for code in trades])
+        contract.complexes.set([lombok])
+        contractors.append(contractor)
+    return contractors
+
+
+def _budget_load(categories: dict[str, WorkCategory]) -> None:
+    for year in (2026, 2027):
+        financial_year, _ = FinancialYear.objects.update_or_create(
+            year=year, defaults={"baseline_cost_per_home": Decimal("1150.00")}
+        )
+        for code, name, rgs, amount, trades in BUDGET_LINES:
+            line, _ = BudgetLine.objects.update_or_create(
+                financial_year=financial_year,
+                code=code,
+                defaults={"name": name, "rgs_code": rgs, "annual_amount": amount},
+            )
+            line.categories.set([categories[trade] for trade in trades])
+
+
+def _users_load(tenant_household: Household, contractor: Contractor) -> list[DemoLogin]:
+    logins = []
+    for role, email, first_name, last_name in DEMO_USERS:
+        user, created = User.objects.get_or_create(
+            email=email, defaults={"first_name": first_name, "last_name": last_name}
+        )
+        if created:
+            user.set_password(DEMO_PASSWORD)
+            user.is_staff = role == Role.COORDINATOR
+            user.save()
+        user_set_roles(user, role)
+        secret = None
+        if role in MFA_REQUIRED_ROLES:
+            authenticator = Authenticator.objects.filter(
+                user=user, type=Authenticator.Type.TOTP
+            ).first()
+            if authenticator is None:
+                secret = generate_totp_secret()
+                TOTP.activate(user, secret)
+        if role == Role.TENANT:
+            tenant_household.members.add(user)
+            user.preferred_language = user.preferred_language or "nl"
+            user.save(update_fields=["preferred_language"])
+        if role == Role.CONTRACTOR:
+            contractor.users.add(user)
+        logins.append(DemoLogin(role, email, DEMO_PASSWORD, secret))
+    return logins
+
+
+def _sample_requests_load(household: Household, categories: dict[str, WorkCategory]) -> None:
+    from tickets.services import repair_request_submit
+
+    if RepairRequest.objects.filter(household=household).exists():
+        return
+    reporter = household.members.first()
+    repair_request_submit(
+        household=household,
+        reporter=reporter,
+        category=categories["radiator-cold"],
+        room="living_room",
+        description="De radiator in de woonkamer blijft koud, ook na ontluchten.",
+        availability="Maandag en woensdag ochtend",
+    )
