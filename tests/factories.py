@@ -4,6 +4,7 @@ from datetime import date
 from decimal import Decimal
 
 import factory
+from allauth.mfa.totp.internal.auth import TOTP, generate_totp_secret
 from django.contrib.auth.models import Group
 from django.utils import timezone
 
@@ -11,7 +12,7 @@ from budget.models import BudgetLine, FinancialYear
 from tickets.constants import Responsibility, Urgency
 from tickets.models import Contract, Contractor, ResponsibilityRule, WorkCategory
 from zelfbeheer.accounts.models import User
-from zelfbeheer.accounts.roles import Role
+from zelfbeheer.accounts.roles import MFA_REQUIRED_ROLES, Role, roles_of
 from zelfbeheer.housing.models import Building, Complex, Home, Household
 
 
@@ -32,6 +33,14 @@ class UserFactory(factory.django.DjangoModelFactory):
             self.groups.add(group)
         if create:
             self.save()
+
+    @factory.post_generation
+    def totp(self, create, extracted, **kwargs):
+        """Roles that must use MFA get a TOTP authenticator unless `totp=False` is passed."""
+        wants_totp = extracted if extracted is not None else bool(roles_of(self) & MFA_REQUIRED_ROLES)
+        self.__dict__.pop("_zelfbeheer_roles", None)
+        if create and wants_totp:
+            TOTP.activate(self, generate_totp_secret())
 
 
 class ComplexFactory(factory.django.DjangoModelFactory):

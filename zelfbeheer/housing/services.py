@@ -143,10 +143,10 @@ def _sniff_delimiter(text: str) -> str:
 
 
 def _upsert_home(cleaned: dict, result: ImportResult) -> None:
-    complex_obj, _ = Complex.objects.get_or_create(
+    complex_obj, _created = Complex.objects.get_or_create(
         code=cleaned["complex_code"], defaults={"name": cleaned["complex_name"]}
     )
-    building, _ = Building.objects.get_or_create(
+    building, _created = Building.objects.get_or_create(
         complex=complex_obj,
         code=cleaned["building_code"],
         defaults={"name": cleaned["building_name"]},

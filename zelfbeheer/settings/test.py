@@ -8,6 +8,7 @@ from .base import BASE_DIR, REDIS_URL
 DEBUG = False
 SECRET_KEY = "test-secret-key-not-used-anywhere-else"  # noqa: S105
 (BASE_DIR / "var").mkdir(exist_ok=True)
+(BASE_DIR / "staticfiles").mkdir(exist_ok=True)  # whitenoise warns when it is missing
 PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
 EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"
 MEDIA_ROOT = tempfile.mkdtemp(prefix="zelfbeheer-test-media-")

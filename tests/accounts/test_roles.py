@@ -1,0 +1,105 @@
+import pytest
+from django.contrib.auth.models import Group
+from django.urls import reverse
+
+from zelfbeheer.accounts.models import User
+from zelfbeheer.accounts.roles import START_PAGES, Role
+
+from ..factories import HouseholdFactory, UserFactory
+
+pytestmark = pytest.mark.django_db
+
+
+def test_every_role_has_a_group_after_migrate():
+    assert set(Group.objects.values_list("name", flat=True)) >= {role.value for role in Role}
+
+
+@pytest.mark.parametrize("role", list(Role))
+def test_each_role_lands_on_its_own_start_page(client, role):
+    user = UserFactory(role=role)
+    if role == Role.TENANT:
+        HouseholdFactory(tenant=user)
+    client.force_login(user)
+
+    start = client.get(reverse("start"))
+    landing = client.get(start["Location"])
+
+    assert start["Location"] == reverse(START_PAGES[role])
+    assert landing.status_code == 200
+
+
+@pytest.mark.parametrize("role", [Role.SOCIAL, Role.BOARD, Role.COORDINATOR])
+def test_roles_that_need_mfa_are_sent_to_set_it_up(client, role):
+    client.force_login(UserFactory(role=role, totp=False))
+
+    response = client.get(reverse(START_PAGES[role]))
+
+    assert response.status_code == 302
+    assert response["Location"] == reverse("mfa_activate_totp")
+    setup_page = client.get(reverse("mfa_activate_totp"))
+    # allauth may ask for the password again first; it must not bounce back to the portal.
+    assert setup_page.status_code == 200 or setup_page["Location"].startswith("/accounts/")
+
+
+def test_desk_without_mfa_is_not_forced(client):
+    client.force_login(UserFactory(role=Role.DESK, totp=False))
+
+    assert client.get(reverse("tickets:desk_queue")).status_code == 200
+
+
+def test_admin_login_goes_through_allauth(client):
+    response = client.get("/admin/login/?next=/admin/")
+
+    assert response.status_code == 302
+    assert response["Location"].startswith(reverse("account_login"))
+
+
+def test_password_login_then_second_factor(client, settings):
+    user = UserFactory(role=Role.BOARD, email="penningmeester@example.org")
+
+    response = client.post(
+        reverse("account_login"), {"login": "penningmeester@example.org", "password": "correct-horse-battery"}
+    )
+
+    assert response.status_code == 302
+    assert response["Location"] == reverse("mfa_authenticate")
+    assert "_auth_user_id" not in client.session
+    assert user.pk
+
+
+def test_signup_is_closed(client):
+    users_before = User.objects.count()
+
+    page = client.get(reverse("account_signup"))
+    client.post(
+        reverse("account_signup"),
+        {"email": "nieuw@example.org", "password1": "a-long-passphrase-1", "password2": "a-long-passphrase-1"},
+    )
+
+    assert "account/signup_closed.html" in [template.name for template in page.templates]
+    assert User.objects.count() == users_before
+
+
+def test_chosen_language_is_remembered_on_the_account(client):
+    user = UserFactory(role=Role.TENANT)
+    HouseholdFactory(tenant=user)
+    client.force_login(user)
+
+    client.post(reverse("set_language"), {"language": "tr", "next": "/"})
+    user.refresh_from_db()
+    page = client.get(reverse("tickets:my_requests"), HTTP_ACCEPT_LANGUAGE="nl")
+
+    assert user.preferred_language == "tr"
+    assert '<html lang="tr"' in page.content.decode()
+
+
+def test_arabic_pages_are_right_to_left(client):
+    page = client.get(reverse("home"), HTTP_ACCEPT_LANGUAGE="ar")
+
+    assert 'lang="ar" dir="rtl"' in page.content.decode()
+
+
+def test_the_default_language_is_dutch(client):
+    page = client.get(reverse("home"))
+
+    assert 'lang="nl" dir="ltr"' in page.content.decode()
