@@ -10,7 +10,6 @@ from datetime import date
 
 from django.core.files.base import ContentFile
 from django.db import transaction
-from django.db.models import Max
 from django.template.loader import render_to_string
 from django.utils import timezone, translation
 
@@ -69,12 +68,13 @@ def monthly_report_generate(period: date, generated_by: User | None = None) -> M
         )
     pdf_bytes = html_to_pdf(html)
     with transaction.atomic():
-        last_version = (
+        # Concurrent generation of the same month is stopped by the unique (period, version) constraint.
+        versions = (
             MonthlyReport.objects.select_for_update()
             .filter(period=start)
-            .aggregate(v=Max("version"))["v"]
-            or 0
+            .values_list("version", flat=True)
         )
+        last_version = max(versions, default=0)
         report = MonthlyReport(
             period=start,
             version=last_version + 1,

@@ -28,7 +28,9 @@ def require_component(available: bool, reason: str) -> None:
 
 @pytest.fixture(scope="session")
 def browser_type_launch_args(browser_type_launch_args):
-    require_component(bool(shutil.which(CHROMIUM) or os.path.exists(CHROMIUM)), f"Chromium at {CHROMIUM}")
+    require_component(
+        bool(shutil.which(CHROMIUM) or os.path.exists(CHROMIUM)), f"Chromium at {CHROMIUM}"
+    )
     return {
         **browser_type_launch_args,
         "executable_path": CHROMIUM,
@@ -61,6 +63,8 @@ def routable(db) -> RoutableSetup:
     """A tenant's household, a defect the foundation handles, a contract covering it, and a budget line."""
     household = HouseholdFactory(tenant=True)
     category = WorkCategoryFactory(responsibility=Responsibility.FOUNDATION)
-    contract = ContractFactory(trades=[category.parent], complexes=[household.home.building.complex])
+    contract = ContractFactory(
+        trades=[category.parent], complexes=[household.home.building.complex]
+    )
     BudgetLineFactory(categories=[category.parent])
     return RoutableSetup(household=household, category=category, contract=contract)

@@ -25,7 +25,9 @@ def log_in(page: Page, base_url: str, email: str) -> None:
     page.locator("input[type=password]").press("Enter")
 
 
-def test_tenant_report_is_routed_completed_by_the_contractor_and_booked(page: Page, live_server, routable):
+def test_tenant_report_is_routed_completed_by_the_contractor_and_booked(
+    page: Page, live_server, routable
+):
     tenant = routable.household.members.first()
     base_url = live_server.url
 
@@ -33,8 +35,12 @@ def test_tenant_report_is_routed_completed_by_the_contractor_and_booked(page: Pa
     log_in(page, base_url, tenant.email)
     expect(page.locator("h1")).to_have_text(re.compile("Mijn meldingen|My requests"))
     page.get_by_role("link", name=re.compile("Defect melden|Report a defect")).first.click()
-    page.get_by_label(re.compile("Wat is er kapot|What is broken")).select_option(str(routable.category.pk))
-    page.get_by_label(re.compile("Beschrijf het probleem|Describe the problem")).fill("De keukenkraan lekt.")
+    page.get_by_label(re.compile("Wat is er kapot|What is broken")).select_option(
+        str(routable.category.pk)
+    )
+    page.get_by_label(re.compile("Beschrijf het probleem|Describe the problem")).fill(
+        "De keukenkraan lekt."
+    )
     page.locator("form.portal-form button[type=submit]").click()
     repair_request = RepairRequest.objects.get()
     expect(page.locator("h1")).to_contain_text(repair_request.number)
@@ -45,7 +51,9 @@ def test_tenant_report_is_routed_completed_by_the_contractor_and_booked(page: Pa
     contractor_page = page.context.browser.new_context(locale="nl-NL").new_page()
     contractor_page.goto(base_url + link_path)
     expect(contractor_page).not_to_have_url(re.compile("/link/"))
-    contractor_page.get_by_label(re.compile("Wat is er gedaan|What was done")).fill("Kraan vervangen.")
+    contractor_page.get_by_label(re.compile("Wat is er gedaan|What was done")).fill(
+        "Kraan vervangen."
+    )
     contractor_page.get_by_label(re.compile("Totale kosten|Total cost")).fill("95,00")
     contractor_page.locator("form.portal-form button[type=submit]").click()
     expect(contractor_page.locator(".utrecht-alert")).to_be_visible()

@@ -179,7 +179,7 @@ def repair_request_route(repair_request_id: int) -> WorkOrder | None:
     """Award the request to the best eligible contract; running it twice creates nothing twice."""
     with transaction.atomic():
         repair_request = (
-            RepairRequest.objects.select_for_update()
+            RepairRequest.objects.select_for_update(of=("self",))
             .select_related("category__parent", "home__building", "building")
             .get(pk=repair_request_id)
         )
@@ -247,7 +247,7 @@ def work_order_notify_contractor(work_order_id: int) -> bool:
     """Send the contractor the work order with a signed link, once."""
     with transaction.atomic():
         work_order = (
-            WorkOrder.objects.select_for_update()
+            WorkOrder.objects.select_for_update(of=("self",))
             .select_related(
                 "request__home", "request__building", "request__category__parent", "contractor"
             )

@@ -33,12 +33,16 @@ def month_with_a_completed_repair(routable):
         category=routable.category,
         description="Lekkende kraan",
     )
-    services.work_order_complete(work_order=repair_request.work_orders.get(), total_cost=Decimal("123.45"))
+    services.work_order_complete(
+        work_order=repair_request.work_orders.get(), total_cost=Decimal("123.45")
+    )
     repair_request.refresh_from_db()
     return repair_request.created_at.date().replace(day=1), routable
 
 
-def test_the_command_writes_a_real_pdf_with_the_figures(month_with_a_completed_repair, capsys, caplog):
+def test_the_command_writes_a_real_pdf_with_the_figures(
+    month_with_a_completed_repair, capsys, caplog
+):
     period, routable = month_with_a_completed_repair
 
     with caplog.at_level(logging.WARNING, logger="weasyprint"):
@@ -71,7 +75,9 @@ def test_a_bad_period_is_refused_clearly():
     assert not MonthlyReport.objects.exists()
 
 
-def test_dashboard_shows_the_actual_and_reports_download_for_the_board(client, month_with_a_completed_repair):
+def test_dashboard_shows_the_actual_and_reports_download_for_the_board(
+    client, month_with_a_completed_repair
+):
     period, _routable = month_with_a_completed_repair
     report = monthly_report_generate(period)
     client.force_login(UserFactory(role=Role.BOARD))

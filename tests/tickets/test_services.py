@@ -95,12 +95,17 @@ def test_routing_skips_contracts_for_another_complex_and_prefers_priority(routab
 
 def test_routing_spreads_load_between_equal_priorities(routable):
     second = ContractFactory(
-        trades=[routable.category.parent], complexes=[routable.household.home.building.complex], priority=1
+        trades=[routable.category.parent],
+        complexes=[routable.household.home.building.complex],
+        priority=1,
     )
     first_request = submit(routable)
     second_request = submit(routable)
 
-    contractors = {first_request.work_orders.get().contractor, second_request.work_orders.get().contractor}
+    contractors = {
+        first_request.work_orders.get().contractor,
+        second_request.work_orders.get().contractor,
+    }
     assert contractors == {routable.contract.contractor, second.contractor}
 
 
@@ -142,7 +147,9 @@ def test_completion_books_the_cost_as_an_actual_once(routable):
     repair_request = submit(routable)
     work_order = repair_request.work_orders.get()
 
-    services.work_order_complete(work_order=work_order, total_cost=Decimal("84.50"), hours=Decimal("1.5"))
+    services.work_order_complete(
+        work_order=work_order, total_cost=Decimal("84.50"), hours=Decimal("1.5")
+    )
     services.work_order_complete(work_order=work_order, total_cost=Decimal("999.00"))
 
     work_order.refresh_from_db()

@@ -26,7 +26,10 @@ def tenant_of(routable):
 
 def submit_for(household, category, description="De kraan lekt."):
     return services.repair_request_submit(
-        household=household, reporter=household.members.first(), category=category, description=description
+        household=household,
+        reporter=household.members.first(),
+        category=category,
+        description=description,
     )
 
 
@@ -40,7 +43,11 @@ def test_tenant_submits_a_request_through_the_form(client, routable):
 
     response = client.post(
         reverse("tickets:request_new"),
-        {"category": routable.category.pk, "room": "kitchen", "description": "De kraan druppelt steeds."},
+        {
+            "category": routable.category.pk,
+            "room": "kitchen",
+            "description": "De kraan druppelt steeds.",
+        },
     )
 
     repair_request = RepairRequest.objects.get()
@@ -54,7 +61,8 @@ def test_invalid_form_keeps_the_input_and_creates_nothing(client, routable):
     client.force_login(tenant_of(routable))
 
     response = client.post(
-        reverse("tickets:request_new"), {"category": "not-a-number", "description": "Mijn verwarming doet het niet"}
+        reverse("tickets:request_new"),
+        {"category": "not-a-number", "description": "Mijn verwarming doet het niet"},
     )
 
     assert response.status_code == 200
@@ -78,7 +86,9 @@ def test_the_tenant_sees_the_public_timeline(client, routable):
     repair_request = submit_for(routable.household, routable.category)
     client.force_login(tenant_of(routable))
 
-    page = client.get(reverse("tickets:request_detail", args=[repair_request.uuid])).content.decode()
+    page = client.get(
+        reverse("tickets:request_detail", args=[repair_request.uuid])
+    ).content.decode()
 
     assert repair_request.number in page
     assert routable.contract.contractor.name in page
@@ -146,7 +156,12 @@ def test_unknown_and_expired_links_explain_themselves(client, routable):
 def test_contractor_completes_with_a_cost_and_it_is_booked(client, routable):
     repair_request = submit_for(routable.household, routable.category)
     work_order = repair_request.work_orders.get()
-    client.get(reverse("tickets:work_order_link", args=[link_token_from_outbox(routable.contract.contractor.email)]))
+    client.get(
+        reverse(
+            "tickets:work_order_link",
+            args=[link_token_from_outbox(routable.contract.contractor.email)],
+        )
+    )
 
     response = client.post(
         reverse("tickets:work_order_detail", args=[work_order.uuid]),
@@ -162,7 +177,12 @@ def test_contractor_completes_with_a_cost_and_it_is_booked(client, routable):
 def test_a_negative_cost_is_refused_and_changes_nothing(client, routable):
     repair_request = submit_for(routable.household, routable.category)
     work_order = repair_request.work_orders.get()
-    client.get(reverse("tickets:work_order_link", args=[link_token_from_outbox(routable.contract.contractor.email)]))
+    client.get(
+        reverse(
+            "tickets:work_order_link",
+            args=[link_token_from_outbox(routable.contract.contractor.email)],
+        )
+    )
 
     response = client.post(
         reverse("tickets:work_order_detail", args=[work_order.uuid]),
@@ -183,10 +203,17 @@ def test_contractor_account_sees_only_its_own_orders(client, routable):
     work_order = repair_request.work_orders.get()
 
     client.force_login(own_user)
-    assert repair_request.number in client.get(reverse("tickets:contractor_orders")).content.decode()
+    assert (
+        repair_request.number in client.get(reverse("tickets:contractor_orders")).content.decode()
+    )
     client.force_login(stranger)
-    assert repair_request.number not in client.get(reverse("tickets:contractor_orders")).content.decode()
-    assert client.get(reverse("tickets:work_order_detail", args=[work_order.uuid])).status_code == 404
+    assert (
+        repair_request.number
+        not in client.get(reverse("tickets:contractor_orders")).content.decode()
+    )
+    assert (
+        client.get(reverse("tickets:work_order_detail", args=[work_order.uuid])).status_code == 404
+    )
 
 
 def _queries_for(client, url) -> int:
@@ -198,11 +225,17 @@ def _queries_for(client, url) -> int:
 def test_my_requests_and_detail_query_counts_do_not_grow_with_data(client, routable):
     client.force_login(tenant_of(routable))
     first = submit_for(routable.household, routable.category)
-    few = (_queries_for(client, reverse("tickets:my_requests")), _queries_for(client, reverse("tickets:request_detail", args=[first.uuid])))
+    few = (
+        _queries_for(client, reverse("tickets:my_requests")),
+        _queries_for(client, reverse("tickets:request_detail", args=[first.uuid])),
+    )
     for _ in range(15):
         submit_for(routable.household, routable.category)
 
-    many = (_queries_for(client, reverse("tickets:my_requests")), _queries_for(client, reverse("tickets:request_detail", args=[first.uuid])))
+    many = (
+        _queries_for(client, reverse("tickets:my_requests")),
+        _queries_for(client, reverse("tickets:request_detail", args=[first.uuid])),
+    )
 
     assert few == many
     assert many[0] <= 10

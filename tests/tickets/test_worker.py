@@ -35,7 +35,9 @@ def celery_worker(settings):
     app.conf.task_always_eager = False
     app.control.purge()  # leftovers of an interrupted earlier run
     try:
-        with start_worker(app, pool="solo", perform_ping_check=False, shutdown_timeout=10, queues=["default"]) as worker:
+        with start_worker(
+            app, pool="solo", perform_ping_check=False, shutdown_timeout=10, queues=["default"]
+        ) as worker:
             yield worker
     finally:
         app.conf.task_always_eager = True
@@ -47,13 +49,17 @@ def wait_for(condition, timeout: float = 20.0) -> bool:
         try:
             if condition():
                 return True
-        except OperationalError:  # SQLite's shared in-memory test database locks tables between threads
+        except (
+            OperationalError
+        ):  # SQLite's shared in-memory test database locks tables between threads
             pass
         time.sleep(0.1)
     return False
 
 
-def test_a_submitted_request_is_routed_by_the_worker_to_exactly_one_work_order(celery_worker, routable):
+def test_a_submitted_request_is_routed_by_the_worker_to_exactly_one_work_order(
+    celery_worker, routable
+):
     repair_request = services.repair_request_submit(
         household=routable.household,
         reporter=routable.household.members.first(),
@@ -61,7 +67,11 @@ def test_a_submitted_request_is_routed_by_the_worker_to_exactly_one_work_order(c
         description="De kraan lekt.",
     )
 
-    assert wait_for(lambda: WorkOrder.objects.filter(request=repair_request, contractor_notified_at__isnull=False).exists())
+    assert wait_for(
+        lambda: WorkOrder.objects.filter(
+            request=repair_request, contractor_notified_at__isnull=False
+        ).exists()
+    )
     assert wait_for(lambda: any(routable.contract.contractor.email in m.to for m in mail.outbox))
     # A duplicate delivery of the routing task changes nothing.
     from tickets.tasks import route_repair_request
