@@ -10,6 +10,16 @@ RUN npm ci --no-audit --no-fund --loglevel=error
 COPY scripts/copy-assets.mjs scripts/
 RUN node scripts/copy-assets.mjs
 
+# --- Translations: the committed .po catalogues compiled to the .mo files Django reads ---
+FROM debian:bookworm-slim AS translations
+RUN apt-get update \
+    && apt-get install -y --no-install-recommends gettext \
+    && rm -rf /var/lib/apt/lists/*
+WORKDIR /build
+COPY locale locale
+RUN find locale -name '*.po' -exec sh -c \
+        'for po; do msgfmt --check-format -o "${po%.po}.mo" "$po" || exit 1; done' sh {} +
+
 # --- The application ---
 FROM python:3.11-slim-bookworm
 
@@ -48,6 +58,7 @@ COPY budget budget
 COPY templates templates
 COPY static static
 COPY --from=assets /build/static/vendor static/vendor
+COPY --from=translations /build/locale locale
 
 # Static files are collected into the image (whitenoise serves them). Production settings insist on a
 # SECRET_KEY and a DATABASE_URL; these dummies exist only for this one command and are not in the image.

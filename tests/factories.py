@@ -37,7 +37,9 @@ class UserFactory(factory.django.DjangoModelFactory):
     @factory.post_generation
     def totp(self, create, extracted, **kwargs):
         """Roles that must use MFA get a TOTP authenticator unless `totp=False` is passed."""
-        wants_totp = extracted if extracted is not None else bool(roles_of(self) & MFA_REQUIRED_ROLES)
+        wants_totp = (
+            extracted if extracted is not None else bool(roles_of(self) & MFA_REQUIRED_ROLES)
+        )
         self.__dict__.pop("_zelfbeheer_roles", None)
         if create and wants_totp:
             TOTP.activate(self, generate_totp_secret())
@@ -118,7 +120,9 @@ class WorkCategoryFactory(factory.django.DjangoModelFactory):
     def responsibility(self, create, extracted, **kwargs):
         if create and extracted:
             ResponsibilityRule.objects.update_or_create(
-                category=self, effective_from=date(2000, 1, 1), defaults={"responsibility": extracted}
+                category=self,
+                effective_from=date(2000, 1, 1),
+                defaults={"responsibility": extracted},
             )
 
 

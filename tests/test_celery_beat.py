@@ -32,7 +32,10 @@ def test_monthly_report_runs_on_the_first_at_six_amsterdam_time():
 
 @pytest.mark.parametrize(
     ("today", "expected"),
-    [(datetime(2027, 1, 1, 6, tzinfo=AMSTERDAM), (2026, 12)), (datetime(2026, 11, 1, 6, tzinfo=AMSTERDAM), (2026, 10))],
+    [
+        (datetime(2027, 1, 1, 6, tzinfo=AMSTERDAM), (2026, 12)),
+        (datetime(2026, 11, 1, 6, tzinfo=AMSTERDAM), (2026, 10)),
+    ],
 )
 def test_the_report_is_for_the_previous_month_across_a_year_boundary(today, expected):
     period = previous_month(today.date())

@@ -25,14 +25,23 @@ def test_embedded_defaults_need_no_server(monkeypatch):
     import subprocess
     import sys
 
-    env = {key: value for key, value in os.environ.items() if key not in {"DATABASE_URL", "REDIS_URL", "EMAIL_URL"}}
+    env = {
+        key: value
+        for key, value in os.environ.items()
+        if key not in {"DATABASE_URL", "REDIS_URL", "EMAIL_URL"}
+    }
     env["DJANGO_SETTINGS_MODULE"] = "zelfbeheer.settings.local"
     code = (
         "import django; django.setup(); from django.conf import settings as s; "
         "print(s.DATABASES['default']['ENGINE'], s.CELERY_BROKER_URL.split(':')[0], s.EMAIL_BACKEND, s.DEBUG)"
     )
     output = subprocess.run(
-        [sys.executable, "-c", code], env=env, capture_output=True, text=True, check=True, cwd=settings.BASE_DIR
+        [sys.executable, "-c", code],
+        env=env,
+        capture_output=True,
+        text=True,
+        check=True,
+        cwd=settings.BASE_DIR,
     ).stdout.split()
 
     assert output == [

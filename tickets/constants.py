@@ -73,3 +73,14 @@ class Room(models.TextChoices):
 class EventVisibility(models.TextChoices):
     PUBLIC = "public", _("Visible to the tenant")
     INTERNAL = "internal", _("Internal")
+
+
+# What the timeline says for each kind of event, translated when shown (never stored translated).
+EVENT_TEXTS = {
+    "received": _("We received your request."),
+    "contractor_assigned": _("%(contractor)s will carry out the repair."),
+    "routing_failed": _("No contracted professional is available; the office takes over."),
+    "completed": _("The repair has been carried out."),
+    "cost_not_booked": _("No budget line covers this category this year; the cost was not booked."),
+    "confirmation_sent": _("Confirmation sent by e-mail."),
+}

@@ -8,6 +8,7 @@ from zelfbeheer.housing.models import Building, Complex, Home, Household
 
 from .constants import (
     ACTIVE_WORK_ORDER_STATUSES,
+    EVENT_TEXTS,
     Channel,
     EventVisibility,
     RequestStatus,
@@ -183,13 +184,22 @@ class RequestEvent(models.Model):
     kind = models.CharField(max_length=32)
     old_status = models.CharField(max_length=3, blank=True)
     new_status = models.CharField(max_length=3, blank=True)
-    message = models.TextField(blank=True)
+    data = models.JSONField(default=dict, blank=True)
+    message = models.TextField(blank=True, help_text=_("Free text written by a person."))
 
     class Meta:
         ordering = ["created_at", "pk"]
 
     def __str__(self) -> str:
         return f"{self.request}: {self.kind}"
+
+    @property
+    def text(self) -> str:
+        """The timeline line in the reader's language; free text of a person as it was written."""
+        if self.message:
+            return self.message
+        template = EVENT_TEXTS.get(self.kind)
+        return str(template) % self.data if template is not None else self.kind
 
 
 class Contractor(models.Model):

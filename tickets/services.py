@@ -59,8 +59,9 @@ def _request_number_next(year: int) -> str:
 def _event_add(
     repair_request: RepairRequest,
     kind: str,
-    message: str = "",
     *,
+    data: dict | None = None,
+    message: str = "",
     actor: User | None = None,
     old_status: str = "",
     visibility: str = EventVisibility.PUBLIC,
@@ -68,6 +69,7 @@ def _event_add(
     return RequestEvent.objects.create(
         request=repair_request,
         kind=kind,
+        data=data or {},
         message=message,
         actor=actor,
         old_status=old_status,
@@ -199,19 +201,20 @@ def repair_request_route(repair_request_id: int) -> WorkOrder | None:
             _event_add(
                 repair_request,
                 "routing_failed",
-                _("No contracted professional is available; the office takes over."),
                 old_status=old_status,
                 visibility=EventVisibility.INTERNAL,
             )
             return None
+        # Internal text for the office: always in the office's language, whoever triggered routing.
+        with translation.override(settings.LANGUAGE_CODE):
+            reason = _(
+                "Contract priority %(priority)s, %(open)s open work orders at the time of routing."
+            ) % {"priority": contract.priority, "open": contract.open_orders}
         work_order = WorkOrder.objects.create(
             request=repair_request,
             contractor=contract.contractor,
             contract=contract,
-            routing_reason=_(
-                "Contract priority %(priority)s, %(open)s open work orders at the time of routing."
-            )
-            % {"priority": contract.priority, "open": contract.open_orders},
+            routing_reason=reason,
         )
         repair_request.status = RequestStatus.IN_PROGRESS
         repair_request.routing_flagged = False
@@ -219,8 +222,7 @@ def repair_request_route(repair_request_id: int) -> WorkOrder | None:
         _event_add(
             repair_request,
             "contractor_assigned",
-            _("%(contractor)s will carry out the repair.")
-            % {"contractor": contract.contractor.name},
+            data={"contractor": contract.contractor.name},
             old_status=old_status,
         )
         transaction.on_commit(lambda: _enqueue_contractor_notification(work_order.pk))
@@ -310,7 +312,6 @@ def work_order_complete(
         _event_add(
             repair_request,
             "completed",
-            _("The repair has been carried out."),
             actor=actor,
             old_status=old_status,
         )
@@ -318,7 +319,6 @@ def work_order_complete(
             _event_add(
                 repair_request,
                 "cost_not_booked",
-                _("No budget line covers this category this year; the cost was not booked."),
                 visibility=EventVisibility.INTERNAL,
             )
     return work_order

@@ -58,7 +58,8 @@ def test_password_login_then_second_factor(client, settings):
     user = UserFactory(role=Role.BOARD, email="penningmeester@example.org")
 
     response = client.post(
-        reverse("account_login"), {"login": "penningmeester@example.org", "password": "correct-horse-battery"}
+        reverse("account_login"),
+        {"login": "penningmeester@example.org", "password": "correct-horse-battery"},
     )
 
     assert response.status_code == 302
@@ -73,7 +74,11 @@ def test_signup_is_closed(client):
     page = client.get(reverse("account_signup"))
     client.post(
         reverse("account_signup"),
-        {"email": "nieuw@example.org", "password1": "a-long-passphrase-1", "password2": "a-long-passphrase-1"},
+        {
+            "email": "nieuw@example.org",
+            "password1": "a-long-passphrase-1",
+            "password2": "a-long-passphrase-1",
+        },
     )
 
     assert "account/signup_closed.html" in [template.name for template in page.templates]

@@ -50,7 +50,7 @@ def test_every_bad_row_is_reported_with_its_line_and_nothing_is_imported():
     assert [line for line, _reason in result.errors] == [3, 4, 5, 6, 7]
     assert "twee" in result.errors[0][1]
     assert "0531 AA" in result.errors[1][1]
-    assert "line 2" in result.errors[2][1]
+    assert "regel 2" in result.errors[2][1]
     assert not Home.objects.exists()
 
 

@@ -38,7 +38,7 @@ def test_submit_numbers_requests_per_year_and_routes_on_commit(routable):
     assert first.status == RequestStatus.IN_PROGRESS
     work_order = first.work_orders.get()
     assert work_order.contractor == routable.contract.contractor
-    assert "priority 1" in work_order.routing_reason
+    assert "Contractprioriteit 1" in work_order.routing_reason
     contractor_mails = [m for m in mail.outbox if routable.contract.contractor.email in m.to]
     assert len(contractor_mails) == 2
     assert "/werkorders/link/" in contractor_mails[0].body

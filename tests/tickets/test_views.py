@@ -249,3 +249,24 @@ def test_desk_queue_query_count_does_not_grow_with_data(client, routable):
         submit_for(HouseholdFactory(tenant=True), routable.category)
 
     assert _queries_for(client, reverse("tickets:desk_queue")) == few
+
+
+def test_the_timeline_speaks_the_readers_language(client, routable):
+    repair_request = submit_for(routable.household, routable.category)
+    tenant = tenant_of(routable)
+    tenant.preferred_language = "tr"
+    tenant.save()
+    client.force_login(tenant)
+
+    turkish = client.get(
+        reverse("tickets:request_detail", args=[repair_request.uuid])
+    ).content.decode()
+    tenant.preferred_language = "nl"
+    tenant.save()
+    dutch = client.get(
+        reverse("tickets:request_detail", args=[repair_request.uuid])
+    ).content.decode()
+
+    assert "Talebinizi aldık." in turkish
+    assert "We hebben uw melding ontvangen." in dutch
+    assert routable.contract.contractor.name in turkish
