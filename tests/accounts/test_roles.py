@@ -1,3 +1,5 @@
+import re
+
 import pytest
 from django.contrib.auth.models import Group
 from django.urls import reverse
@@ -108,3 +110,28 @@ def test_the_default_language_is_dutch(client):
     page = client.get(reverse("home"))
 
     assert 'lang="nl" dir="ltr"' in page.content.decode()
+
+
+def test_tenant_logs_in_with_a_code_sent_by_e_mail(client, mailoutbox):
+    tenant = UserFactory(role=Role.TENANT, email="bewoner@example.org")
+    HouseholdFactory(tenant=tenant)
+
+    client.post(reverse("account_request_login_code"), {"email": "bewoner@example.org"})
+    code = re.search(r"^\s*([A-Z0-9]{4}-[A-Z0-9]{4})\s*$", mailoutbox[-1].body, re.MULTILINE).group(
+        1
+    )
+    response = client.post(reverse("account_confirm_login_code"), {"code": code})
+
+    assert response.status_code == 302
+    assert int(client.session["_auth_user_id"]) == tenant.pk
+
+
+def test_repeated_failed_logins_are_rate_limited(client):
+    UserFactory(role=Role.DESK, email="balie@example.org")
+    pages = [
+        client.post(reverse("account_login"), {"login": "balie@example.org", "password": "wrong"})
+        for _attempt in range(7)
+    ]
+
+    assert "Te veel" not in pages[0].content.decode()
+    assert "Te veel inlogpogingen" in pages[-1].content.decode()

@@ -21,5 +21,4 @@ CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"
 CELERY_TASK_ALWAYS_EAGER = True
 CELERY_TASK_EAGER_PROPAGATES = True
 CELERY_BROKER_URL = REDIS_URL or f"sqla+sqlite:///{BASE_DIR / 'var' / 'celery-broker-test.sqlite3'}"
-ACCOUNT_RATE_LIMITS = False
 LANGUAGE_CODE = "nl"
