@@ -38,6 +38,15 @@ def link_token_from_outbox(contractor_email: str) -> str:
     return re.search(r"/werkorders/link/([^/\s]+)/", body).group(1)
 
 
+@pytest.fixture
+def opened_work_order(client, routable) -> WorkOrder:
+    """A routed work order whose e-mailed link the client has followed."""
+    repair_request = submit_for(routable.household, routable.category)
+    token = link_token_from_outbox(routable.contract.contractor.email)
+    client.get(reverse("tickets:work_order_link", args=[token]))
+    return repair_request.work_orders.get()
+
+
 def test_tenant_submits_a_request_through_the_form(client, routable):
     client.force_login(tenant_of(routable))
 
@@ -153,16 +162,8 @@ def test_unknown_and_expired_links_explain_themselves(client, routable):
     assert repair_request.number in expired.content.decode()
 
 
-def test_contractor_completes_with_a_cost_and_it_is_booked(client, routable):
-    repair_request = submit_for(routable.household, routable.category)
-    work_order = repair_request.work_orders.get()
-    client.get(
-        reverse(
-            "tickets:work_order_link",
-            args=[link_token_from_outbox(routable.contract.contractor.email)],
-        )
-    )
-
+def test_contractor_completes_with_a_cost_and_it_is_booked(client, opened_work_order):
+    work_order = opened_work_order
     response = client.post(
         reverse("tickets:work_order_detail", args=[work_order.uuid]),
         {"notes": "Kraanleertje en O-ring vervangen.", "hours": "1", "total_cost": "87,50"},
@@ -174,16 +175,8 @@ def test_contractor_completes_with_a_cost_and_it_is_booked(client, routable):
     assert BudgetEntry.objects.get().amount == Decimal("87.50")
 
 
-def test_a_negative_cost_is_refused_and_changes_nothing(client, routable):
-    repair_request = submit_for(routable.household, routable.category)
-    work_order = repair_request.work_orders.get()
-    client.get(
-        reverse(
-            "tickets:work_order_link",
-            args=[link_token_from_outbox(routable.contract.contractor.email)],
-        )
-    )
-
+def test_a_negative_cost_is_refused_and_changes_nothing(client, opened_work_order):
+    work_order = opened_work_order
     response = client.post(
         reverse("tickets:work_order_detail", args=[work_order.uuid]),
         {"notes": "Klaar", "total_cost": "-5"},
