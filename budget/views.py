@@ -3,11 +3,9 @@ from django.shortcuts import render
 from django.utils import timezone
 
 from zelfbeheer.accounts.decorators import role_required
-from zelfbeheer.accounts.roles import Role
 
 from . import selectors
-
-FINANCE_ROLES = (Role.BOARD, Role.CORPORATION, Role.COORDINATOR)
+from .selectors import FINANCE_ROLES
 
 
 @role_required(*FINANCE_ROLES)

@@ -1,7 +1,7 @@
 """Reads of repair requests and work orders, always scoped to who asks."""
 
 import hashlib
-from datetime import date
+from datetime import date, datetime
 
 from django.db.models import Count, Q, QuerySet
 from django.http import Http404
@@ -11,7 +11,7 @@ from zelfbeheer.accounts.models import User
 from zelfbeheer.accounts.roles import Role, has_role
 from zelfbeheer.housing.models import Household
 
-from .constants import ACTIVE_WORK_ORDER_STATUSES, EventVisibility, Responsibility
+from .constants import ACTIVE_WORK_ORDER_STATUSES, EventVisibility, RequestStatus, Responsibility
 from .models import (
     Contract,
     RepairRequest,
@@ -89,6 +89,20 @@ def repair_request_public_events(repair_request: RepairRequest) -> QuerySet[Requ
     )
 
 
+def repair_request_ids_awaiting_routing(created_before: datetime) -> list[int]:
+    """Requests the foundation handles that have no work order yet and are not waiting on the desk."""
+    return list(
+        RepairRequest.objects.filter(
+            status__in=(RequestStatus.REGISTERED, RequestStatus.ASSESSING),
+            responsibility=Responsibility.FOUNDATION,
+            routing_flagged=False,
+            created_at__lt=created_before,
+        )
+        .exclude(work_orders__status__in=ACTIVE_WORK_ORDER_STATUSES)
+        .values_list("pk", flat=True)
+    )
+
+
 def eligible_contracts_for(repair_request: RepairRequest, on_date: date) -> QuerySet[Contract]:
     """Valid contracts of active contractors covering the request's trade and complex, best first.
 
@@ -114,10 +128,18 @@ def eligible_contracts_for(repair_request: RepairRequest, on_date: date) -> Quer
     )
 
 
-def work_orders_visible_to(user: User) -> QuerySet[WorkOrder]:
-    base = WorkOrder.objects.select_related(
-        "request__home", "request__building", "request__category__parent", "contractor"
+def _work_order_queryset() -> QuerySet[WorkOrder]:
+    return WorkOrder.objects.select_related(
+        "request__home",
+        "request__building",
+        "request__household",
+        "request__category__parent",
+        "contractor",
     )
+
+
+def work_orders_visible_to(user: User) -> QuerySet[WorkOrder]:
+    base = _work_order_queryset()
     if has_role(user, Role.DESK, Role.COORDINATOR):
         return base
     if has_role(user, Role.CONTRACTOR):
@@ -139,9 +161,7 @@ def work_order_get_for(user: User, work_order_uuid, session_scoped_uuids: list[s
     """A contractor reaches an order through their account, or through the session a signed link opened."""
     queryset = work_orders_visible_to(user)
     if str(work_order_uuid) in session_scoped_uuids:
-        queryset = WorkOrder.objects.select_related(
-            "request__home", "request__building", "contractor"
-        )
+        queryset = _work_order_queryset()
     found = queryset.filter(uuid=work_order_uuid).first()
     if found is None:
         raise Http404

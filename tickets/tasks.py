@@ -6,9 +6,7 @@ from celery import shared_task
 from django.db import OperationalError
 from django.utils import timezone
 
-from . import services
-from .constants import ACTIVE_WORK_ORDER_STATUSES, RequestStatus, Responsibility
-from .models import RepairRequest
+from . import selectors, services
 
 TRANSIENT_ERRORS = (OperationalError, ConnectionError, TimeoutError)
 
@@ -33,16 +31,7 @@ def send_request_confirmation(repair_request_id: int) -> bool:
 def sweep_unrouted_repair_requests(older_than_minutes: int = 2) -> int:
     """Re-enqueue routing for requests whose task was lost (e.g. the broker was down at submission)."""
     cutoff = timezone.now() - timedelta(minutes=older_than_minutes)
-    missed = (
-        RepairRequest.objects.filter(
-            status__in=(RequestStatus.REGISTERED, RequestStatus.ASSESSING),
-            responsibility=Responsibility.FOUNDATION,
-            routing_flagged=False,
-            created_at__lt=cutoff,
-        )
-        .exclude(work_orders__status__in=ACTIVE_WORK_ORDER_STATUSES)
-        .values_list("pk", flat=True)
-    )
+    missed = selectors.repair_request_ids_awaiting_routing(created_before=cutoff)
     count = 0
     for repair_request_id in missed:
         route_repair_request.delay(repair_request_id)

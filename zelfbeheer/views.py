@@ -18,15 +18,19 @@ logger = logging.getLogger(__name__)
 
 
 def home(request: HttpRequest) -> HttpResponse:
-    if request.user.is_authenticated:
-        return redirect("start")
+    start_page = start_page_for(request.user)
+    if start_page is not None:
+        return redirect(start_page)
     return render(request, "home.html")
 
 
 @login_required
 def start(request: HttpRequest) -> HttpResponse:
-    """Each role lands on its own start page after login."""
-    return redirect(start_page_for(request.user))
+    """Each role lands on its own start page after login; an account without a role sees the home page."""
+    start_page = start_page_for(request.user)
+    if start_page is None:
+        return render(request, "home.html", {"account_without_role": True})
+    return redirect(start_page)
 
 
 @require_POST

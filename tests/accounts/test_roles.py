@@ -135,3 +135,14 @@ def test_repeated_failed_logins_are_rate_limited(client):
 
     assert "Te veel" not in pages[0].content.decode()
     assert "Te veel inlogpogingen" in pages[-1].content.decode()
+
+
+def test_an_account_without_a_role_gets_an_explanation_not_a_redirect_loop(client):
+    client.force_login(UserFactory())
+
+    home = client.get(reverse("home"))
+    start = client.get(reverse("start"))
+
+    assert home.status_code == 200
+    assert start.status_code == 200
+    assert "wijkkantoor" in start.content.decode()

@@ -58,9 +58,10 @@ def has_role(user: AbstractBaseUser | AnonymousUser, *roles: Role) -> bool:
     return bool(roles_of(user) & set(roles))
 
 
-def start_page_for(user: AbstractBaseUser | AnonymousUser) -> str:
+def start_page_for(user: AbstractBaseUser | AnonymousUser) -> str | None:
+    """The URL name of the user's start page; None for an account that has no role yet."""
     user_roles = roles_of(user)
     for role, url_name in START_PAGES.items():
         if role in user_roles:
             return url_name
-    return "home"
+    return None
