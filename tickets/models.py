@@ -118,6 +118,21 @@ class RepairRequest(models.Model):
     room = models.CharField(_("room"), max_length=16, choices=Room.choices, blank=True)
     description = models.TextField(_("description"))
     availability = models.CharField(_("when someone is home"), max_length=500, blank=True)
+    availability_slots = models.JSONField(
+        _("parts of the week someone is home"), default=list, blank=True
+    )
+    consent_caretaker_key = models.BooleanField(
+        _("the contractor may use the caretaker's key when nobody is home"), default=False
+    )
+    tenant_reason = models.TextField(
+        _("why the tenant asks us anyway"),
+        blank=True,
+        help_text=_("Given when the defect is normally the tenant's own job."),
+    )
+    booked_to_subscription = models.BooleanField(
+        _("booked to the service subscription"), default=False
+    )
+    reopened_count = models.PositiveSmallIntegerField(_("times reopened"), default=0)
     contact_phone = models.CharField(_("phone"), max_length=32, blank=True)
     urgency = models.CharField(
         _("urgency"), max_length=16, choices=Urgency.choices, default=Urgency.NORMAL
@@ -305,3 +320,110 @@ class WorkOrder(models.Model):
 
     def __str__(self) -> str:
         return f"{self.request.number} → {self.contractor}"
+
+
+def photo_upload_path(instance: "Photo", filename: str) -> str:
+    return f"photos/{instance.request.uuid}/{instance.uuid}.jpg"
+
+
+def thumbnail_upload_path(instance: "Photo", filename: str) -> str:
+    return f"photos/{instance.request.uuid}/{instance.uuid}-thumb.jpg"
+
+
+class Photo(models.Model):
+    """A photo re-encoded as JPEG with all metadata removed; served only through a permission check."""
+
+    uuid = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
+    request = models.ForeignKey(RepairRequest, on_delete=models.CASCADE, related_name="photos")
+    image = models.ImageField(
+        upload_to=photo_upload_path, width_field="width", height_field="height"
+    )
+    thumbnail = models.ImageField(upload_to=thumbnail_upload_path)
+    width = models.PositiveIntegerField(default=0)
+    height = models.PositiveIntegerField(default=0)
+    uploaded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("photo")
+        verbose_name_plural = _("photos")
+        ordering = ["created_at", "pk"]
+
+    def __str__(self) -> str:
+        return f"{self.request.number} photo {self.pk}"
+
+
+class AlsoAffected(models.Model):
+    """A neighbour who reports that a shared-area defect affects them too, instead of a new request."""
+
+    request = models.ForeignKey(
+        RepairRequest, on_delete=models.CASCADE, related_name="also_affected"
+    )
+    household = models.ForeignKey(Household, on_delete=models.CASCADE, related_name="+")
+    reported_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+    note = models.TextField(_("note"), blank=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("also affected")
+        verbose_name_plural = _("also affected")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["request", "household"], name="affected_once_per_household"
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.request.number}: {self.household}"
+
+
+class Rating(models.Model):
+    request = models.OneToOneField(RepairRequest, on_delete=models.CASCADE, related_name="rating")
+    score = models.PositiveSmallIntegerField(_("score"))
+    comment = models.TextField(_("comment"), blank=True)
+    rated_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("rating")
+        verbose_name_plural = _("ratings")
+        constraints = [
+            models.CheckConstraint(
+                condition=models.Q(score__gte=1, score__lte=5), name="rating_score_between_1_and_5"
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.request.number}: {self.score}"
+
+
+class CallListEntry(models.Model):
+    """An update the desk passes on by phone or letter, for households that prefer that to e-mail."""
+
+    household = models.ForeignKey(Household, on_delete=models.CASCADE, related_name="+")
+    request = models.ForeignKey(
+        RepairRequest, on_delete=models.CASCADE, related_name="call_list_entries"
+    )
+    event = models.ForeignKey(RequestEvent, on_delete=models.CASCADE, related_name="+")
+    created_at = models.DateTimeField(auto_now_add=True)
+    done_at = models.DateTimeField(null=True, blank=True)
+    done_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+
+    class Meta:
+        verbose_name = _("call list entry")
+        verbose_name_plural = _("call list")
+        ordering = ["created_at"]
+        constraints = [
+            models.UniqueConstraint(fields=["event", "household"], name="one_call_per_event")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.household}: {self.request.number}"
