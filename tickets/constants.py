@@ -83,4 +83,33 @@ EVENT_TEXTS = {
     "completed": _("The repair has been carried out."),
     "cost_not_booked": _("No budget line covers this category this year; the cost was not booked."),
     "confirmation_sent": _("Confirmation sent by e-mail."),
+    "forwarded_to_corporation": _("This is handled by Bo-Ex; we have passed your request on."),
+    "tenant_responsibility": _(
+        "This is usually the tenant's own job; the office will look at your reason."
+    ),
+    "subscription": _("Handled under your service subscription."),
+    "cancelled": _("The request was cancelled."),
+    "reopened": _("The request was reopened because the problem is not solved."),
+    "appointment_planned": _("Appointment on %(date)s between %(start)s and %(end)s."),
+    "rated": _("Thank you for rating the repair."),
+    "also_affected": _("A neighbour reported that this affects them too."),
+    "photos_added": _("Photos added: %(count)s."),
 }
+
+# Events that are worth telling the household about (by e-mail, or through the office's call list).
+NOTIFIED_EVENT_KINDS = frozenset(
+    {"contractor_assigned", "appointment_planned", "completed", "forwarded_to_corporation"}
+)
+
+WEEKDAYS = [
+    ("mon", _("Monday")),
+    ("tue", _("Tuesday")),
+    ("wed", _("Wednesday")),
+    ("thu", _("Thursday")),
+    ("fri", _("Friday")),
+]
+DAY_PARTS = [("morning", _("morning")), ("afternoon", _("afternoon"))]
+AVAILABILITY_SLOTS = [f"{day}-{part}" for day, _day in WEEKDAYS for part, _part in DAY_PARTS]
+
+# How long after completion a tenant may say the problem is not solved.
+REOPEN_WINDOW_DAYS = 14

@@ -1,26 +1,70 @@
+from datetime import datetime
 from decimal import Decimal
 
 from django import forms
+from django.utils import timezone
+from django.utils.text import format_lazy
 from django.utils.translation import gettext_lazy as _
 
-from .constants import Room
-from .models import WorkCategory
-from .selectors import work_categories_for_reporting
+from .constants import DAY_PARTS, WEEKDAYS, Room
+from .photo_services import photos_process_all
+from .photos import MAX_PHOTOS_PER_REQUEST, TOO_MANY_PHOTOS, PhotoRejected, ProcessedPhoto
 
 
-class CategoryChoiceField(forms.ModelChoiceField):
-    def label_from_instance(self, obj: WorkCategory) -> str:
-        return f"{obj.parent.name} – {obj.name}"
+class AvailabilityField(forms.MultipleChoiceField):
+    widget = forms.CheckboxSelectMultiple
+
+    def __init__(self, **kwargs):
+        choices = [
+            (f"{day}-{part}", format_lazy("{day} {part}", day=day_label, part=part_label))
+            for day, day_label in WEEKDAYS
+            for part, part_label in DAY_PARTS
+        ]
+        super().__init__(choices=choices, **kwargs)
 
 
-class RepairRequestForm(forms.Form):
-    """The shape of a tenant's report; saving is the service's job."""
+class MultipleFileInput(forms.ClearableFileInput):
+    allow_multiple_selected = True
 
-    category = CategoryChoiceField(
-        label=_("What is broken?"),
-        queryset=WorkCategory.objects.none(),
-        empty_label=_("Choose the defect"),
+
+class PhotosField(forms.FileField):
+    """Up to five photos; each is checked and re-encoded while the form is cleaned."""
+
+    widget = MultipleFileInput(
+        attrs={"accept": "image/jpeg,image/png,image/webp,image/heic,image/heif"}
     )
+
+    def clean(self, data, initial=None):
+        files = [item for item in (data if isinstance(data, list | tuple) else [data]) if item]
+        if not files:
+            if self.required:
+                raise forms.ValidationError(self.error_messages["required"], code="required")
+            return []
+        return [super(PhotosField, self).clean(item, initial) for item in files]
+
+
+class PhotoUploadMixin:
+    """Cleans a `photos` field into processed photos; `photos_already_attached` counts toward the limit."""
+
+    photos_already_attached = 0
+
+    def clean_photos(self) -> list[ProcessedPhoto]:
+        files = self.cleaned_data["photos"]
+        if self.photos_already_attached + len(files) > MAX_PHOTOS_PER_REQUEST:
+            raise forms.ValidationError(TOO_MANY_PHOTOS % {"count": MAX_PHOTOS_PER_REQUEST})
+        try:
+            # One bad file refuses them all; nothing is stored while cleaning.
+            return photos_process_all(files)
+        except PhotoRejected as rejection:
+            raise forms.ValidationError(rejection.message) from None
+
+
+class RepairRequestForm(PhotoUploadMixin, forms.Form):
+    """The shape of a tenant's report; saving is the service's job.
+
+    `shared_area` leaves out the room; `needs_reason` asks why we should do a tenant's own job.
+    """
+
     room = forms.ChoiceField(
         label=_("Where in your home?"), choices=[("", "—"), *Room.choices], required=False
     )
@@ -30,23 +74,133 @@ class RepairRequestForm(forms.Form):
         max_length=4000,
         help_text=_("For example: the tap in the kitchen keeps dripping, also when it is closed."),
     )
+    tenant_reason = forms.CharField(
+        label=_("Why should we do this for you?"),
+        widget=forms.Textarea(attrs={"rows": 3}),
+        max_length=2000,
+        required=False,
+        help_text=_(
+            "For example: I cannot do it myself because of my health. The office will decide."
+        ),
+    )
+    photos = PhotosField(
+        label=_("Photos (optional)"),
+        required=False,
+        help_text=_("Up to 5 photos of at most 10 MB each (JPEG, PNG, WebP or iPhone HEIC)."),
+    )
+    availability_slots = AvailabilityField(label=_("When is someone at home?"), required=False)
     availability = forms.CharField(
-        label=_("When is someone at home?"),
+        label=_("Anything else about when we can come?"),
         max_length=500,
         required=False,
-        help_text=_("For example: weekday mornings, not on Fridays."),
+        help_text=_("For example: not on Friday 12 December."),
     )
     contact_phone = forms.CharField(label=_("Phone number"), max_length=32, required=False)
+    consent_caretaker_key = forms.BooleanField(
+        label=_("If nobody is home, the contractor may go in with the caretaker's key."),
+        required=False,
+    )
 
-    def __init__(self, *args, **kwargs):
+    def __init__(
+        self,
+        *args,
+        shared_area: bool = False,
+        needs_reason: bool = False,
+        kept_photos: int = 0,
+        **kwargs,
+    ):
         super().__init__(*args, **kwargs)
-        self.fields["category"].queryset = work_categories_for_reporting()
+        self.photos_already_attached = kept_photos
+        self.needs_reason = needs_reason
+        if shared_area:
+            del self.fields["room"]
+            del self.fields["consent_caretaker_key"]
+        if needs_reason:
+            self.fields["tenant_reason"].required = True
+        else:
+            del self.fields["tenant_reason"]
 
     def clean_description(self) -> str:
         description = self.cleaned_data["description"].strip()
         if len(description) < 5:
             raise forms.ValidationError(_("Please describe the problem in a few words."))
         return description
+
+
+class AddInfoForm(PhotoUploadMixin, forms.Form):
+    message = forms.CharField(
+        label=_("Add information"),
+        widget=forms.Textarea(attrs={"rows": 3}),
+        max_length=4000,
+        required=False,
+    )
+    photos = PhotosField(
+        label=_("Add photos"),
+        required=False,
+        help_text=_("At most 10 MB each (JPEG, PNG, WebP or iPhone HEIC)."),
+    )
+
+    def __init__(self, *args, existing_photos: int = 0, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.photos_already_attached = existing_photos
+
+    def clean(self):
+        cleaned = super().clean()
+        if not self.errors and not cleaned.get("message", "").strip() and not cleaned.get("photos"):
+            raise forms.ValidationError(_("Write something or choose a photo to add."))
+        return cleaned
+
+
+class ReopenForm(forms.Form):
+    reason = forms.CharField(
+        label=_("What is still wrong?"), widget=forms.Textarea(attrs={"rows": 3}), max_length=4000
+    )
+
+
+class RatingForm(forms.Form):
+    score = forms.TypedChoiceField(
+        label=_("How satisfied are you with the repair?"),
+        choices=[
+            (5, _("5 – very satisfied")),
+            (4, _("4 – satisfied")),
+            (3, _("3 – neutral")),
+            (2, _("2 – dissatisfied")),
+            (1, _("1 – very dissatisfied")),
+        ],
+        coerce=int,
+        widget=forms.RadioSelect,
+    )
+    comment = forms.CharField(
+        label=_("Comment (optional)"),
+        widget=forms.Textarea(attrs={"rows": 3}),
+        max_length=2000,
+        required=False,
+    )
+
+
+class AppointmentForm(forms.Form):
+    day = forms.DateField(label=_("Date"), widget=forms.DateInput(attrs={"type": "date"}))
+    start_time = forms.TimeField(label=_("From"), widget=forms.TimeInput(attrs={"type": "time"}))
+    end_time = forms.TimeField(label=_("Until"), widget=forms.TimeInput(attrs={"type": "time"}))
+
+    def clean(self):
+        cleaned = super().clean()
+        if (
+            cleaned.get("start_time")
+            and cleaned.get("end_time")
+            and cleaned["end_time"] <= cleaned["start_time"]
+        ):
+            raise forms.ValidationError(_("The appointment must end after it starts."))
+        if cleaned.get("day") and cleaned["day"] < timezone.localdate():
+            self.add_error("day", _("Choose a date today or later."))
+        return cleaned
+
+    def moments(self) -> tuple[datetime, datetime]:
+        day = self.cleaned_data["day"]
+        return (
+            timezone.make_aware(datetime.combine(day, self.cleaned_data["start_time"])),
+            timezone.make_aware(datetime.combine(day, self.cleaned_data["end_time"])),
+        )
 
 
 class WorkOrderCompleteForm(forms.Form):

@@ -1,7 +1,10 @@
 import uuid
+from datetime import datetime
 
 from django.conf import settings
 from django.db import models
+from django.utils import timezone
+from django.utils.formats import date_format, time_format
 from django.utils.translation import gettext_lazy as _
 
 from zelfbeheer.housing.models import Building, Complex, Home, Household
@@ -185,6 +188,20 @@ class RepairRequest(models.Model):
         return self.home.building.complex_id if self.home_id else self.building.complex_id
 
 
+def _display_values(data: dict) -> dict:
+    """Moments are stored as ISO strings and shown in the reader's language and time zone."""
+    shown = dict(data)
+    if "start" in data and "end" in data:
+        start = timezone.localtime(datetime.fromisoformat(data["start"]))
+        end = timezone.localtime(datetime.fromisoformat(data["end"]))
+        shown.update(
+            date=date_format(start, "l j F Y"),
+            start=time_format(start, "H:i"),
+            end=time_format(end, "H:i"),
+        )
+    return shown
+
+
 class RequestEvent(models.Model):
     """One line of a request's timeline; public lines are shown to the tenant."""
 
@@ -200,6 +217,7 @@ class RequestEvent(models.Model):
     old_status = models.CharField(max_length=3, blank=True)
     new_status = models.CharField(max_length=3, blank=True)
     data = models.JSONField(default=dict, blank=True)
+    household_notified_at = models.DateTimeField(null=True, blank=True)
     message = models.TextField(blank=True, help_text=_("Free text written by a person."))
 
     class Meta:
@@ -214,7 +232,9 @@ class RequestEvent(models.Model):
         if self.message:
             return self.message
         template = EVENT_TEXTS.get(self.kind)
-        return str(template) % self.data if template is not None else self.kind
+        if template is None:
+            return self.kind
+        return str(template) % _display_values(self.data)
 
 
 class Contractor(models.Model):
@@ -290,6 +310,8 @@ class WorkOrder(models.Model):
     routing_reason = models.TextField(_("why this contractor"), blank=True)
     created_at = models.DateTimeField(auto_now_add=True)
     completed_at = models.DateTimeField(_("completed at"), null=True, blank=True)
+    appointment_start = models.DateTimeField(_("appointment from"), null=True, blank=True)
+    appointment_end = models.DateTimeField(_("appointment until"), null=True, blank=True)
     completion_notes = models.TextField(_("what was done"), blank=True)
     hours = models.DecimalField(_("hours"), max_digits=6, decimal_places=2, null=True, blank=True)
     total_cost = models.DecimalField(
@@ -315,6 +337,11 @@ class WorkOrder(models.Model):
             models.CheckConstraint(
                 condition=models.Q(total_cost__isnull=True) | models.Q(total_cost__gte=0),
                 name="work_order_cost_not_negative",
+            ),
+            models.CheckConstraint(
+                condition=models.Q(appointment_start__isnull=True)
+                | models.Q(appointment_end__gt=models.F("appointment_start")),
+                name="appointment_ends_after_it_starts",
             ),
         ]
 

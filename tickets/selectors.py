@@ -11,7 +11,13 @@ from zelfbeheer.accounts.models import User
 from zelfbeheer.accounts.roles import Role, has_role
 from zelfbeheer.housing.models import Household
 
-from .constants import ACTIVE_WORK_ORDER_STATUSES, EventVisibility, RequestStatus, Responsibility
+from .constants import (
+    ACTIVE_WORK_ORDER_STATUSES,
+    EventVisibility,
+    RequestStatus,
+    Responsibility,
+    WorkOrderStatus,
+)
 from .models import (
     Contract,
     RepairRequest,
@@ -52,6 +58,27 @@ def responsibility_for(category: WorkCategory, on_date: date) -> str:
     return Responsibility.FOUNDATION
 
 
+def trades_for_reporting() -> list[WorkCategory]:
+    """The trades that have defects to choose from, with their defects, in two queries."""
+    return list(
+        WorkCategory.objects.filter(parent__isnull=True, children__isnull=False)
+        .distinct()
+        .prefetch_related("children")
+        .order_by("name")
+    )
+
+
+def defect_get(trade_code: str, defect_code: str) -> WorkCategory:
+    found = (
+        WorkCategory.objects.filter(code=defect_code, parent__code=trade_code)
+        .select_related("parent")
+        .first()
+    )
+    if found is None:
+        raise Http404
+    return found
+
+
 def work_categories_for_reporting() -> QuerySet[WorkCategory]:
     return (
         WorkCategory.objects.filter(parent__isnull=False)
@@ -69,10 +96,52 @@ def repair_requests_visible_to(user: User) -> QuerySet[RepairRequest]:
     if has_role(user, Role.DESK, Role.COORDINATOR):
         return _request_list_queryset()
     if has_role(user, Role.TENANT):
+        # Their own household's requests, and shared-area reports they joined ("affects me too").
+        own = Q(household__members=user, household__end_date__isnull=True)
+        joined = Q(
+            also_affected__household__members=user, also_affected__household__end_date__isnull=True
+        )
         return _request_list_queryset().filter(
-            household__members=user, household__end_date__isnull=True
+            pk__in=RepairRequest.objects.filter(own | joined).values("pk")
         )
     return RepairRequest.objects.none()
+
+
+def open_shared_area_requests(building_id: int, category: WorkCategory) -> QuerySet[RepairRequest]:
+    """Open reports of the same defect in the same building, shown before a neighbour files another."""
+    return (
+        RepairRequest.objects.filter(
+            building_id=building_id,
+            category=category,
+            status__in=(
+                RequestStatus.REGISTERED,
+                RequestStatus.ASSESSING,
+                RequestStatus.IN_PROGRESS,
+            ),
+        )
+        .select_related("category")
+        .order_by("-created_at")
+    )
+
+
+def shared_area_request_in_building(building_id: int, request_uuid) -> RepairRequest:
+    """A shared-area request of the tenant's own building, or 404 (neighbours elsewhere stay private)."""
+    found = RepairRequest.objects.filter(
+        building_id=building_id, home__isnull=True, uuid=request_uuid
+    ).first()
+    if found is None:
+        raise Http404
+    return found
+
+
+def repair_request_current_work_order(repair_request: RepairRequest) -> WorkOrder | None:
+    """The most recent work order that is not cancelled (the one with the appointment)."""
+    return (
+        repair_request.work_orders.exclude(status=WorkOrderStatus.CANCELLED)
+        .select_related("contractor")
+        .order_by("-created_at")
+        .first()
+    )
 
 
 def repair_request_get_for(user: User, request_uuid) -> RepairRequest:

@@ -24,6 +24,8 @@ from zelfbeheer.workdays import add_working_days
 
 from .constants import (
     ACTIVE_WORK_ORDER_STATUSES,
+    AVAILABILITY_SLOTS,
+    NOTIFIED_EVENT_KINDS,
     Channel,
     EventVisibility,
     RequestStatus,
@@ -56,7 +58,7 @@ def _request_number_next(year: int) -> str:
     return f"M-{year}-{sequence.last_number:05d}"
 
 
-def _event_add(
+def request_event_add(
     repair_request: RepairRequest,
     kind: str,
     *,
@@ -66,7 +68,7 @@ def _event_add(
     old_status: str = "",
     visibility: str = EventVisibility.PUBLIC,
 ) -> RequestEvent:
-    return RequestEvent.objects.create(
+    event = RequestEvent.objects.create(
         request=repair_request,
         kind=kind,
         data=data or {},
@@ -76,6 +78,15 @@ def _event_add(
         new_status=repair_request.status,
         visibility=visibility,
     )
+    if visibility == EventVisibility.PUBLIC and kind in NOTIFIED_EVENT_KINDS:
+        transaction.on_commit(lambda: _enqueue_household_notification(event.pk))
+    return event
+
+
+def _enqueue_household_notification(event_id: int) -> None:
+    from .tasks import notify_household
+
+    notify_household.delay(event_id)
 
 
 def _sla_due_dates(urgency: str, received_at):
@@ -99,42 +110,68 @@ def repair_request_submit(
     channel: str = Channel.WEB,
     room: str = "",
     availability: str = "",
+    availability_slots: list[str] | None = None,
     contact_phone: str = "",
+    consent_caretaker_key: bool = False,
+    tenant_reason: str = "",
 ) -> RepairRequest:
-    """Record a repair request; routing and mails are enqueued only once it is safely committed."""
+    """Record a repair request; routing and mails are enqueued only once it is safely committed.
+
+    A defect in a shared area is recorded on the building (the reporting household still follows it).
+    A tenant's own job goes to the desk with the tenant's reason, unless the household has the service
+    subscription: then it is handled as a normal repair, booked to the subscription.
+    """
     if household is None and building is None:
         raise ValueError("A repair request needs a household or a shared area.")
     now = timezone.now()
     responsibility = responsibility_for(category, timezone.localdate(now))
+    booked_to_subscription = False
+    if responsibility == Responsibility.TENANT and household and household.has_service_subscription:
+        responsibility = Responsibility.FOUNDATION
+        booked_to_subscription = True
+    if category.is_shared_area and household is not None:
+        building = household.home.building
     urgency = category.default_urgency
     response_due, resolution_due = _sla_due_dates(urgency, now)
     with transaction.atomic():
         repair_request = RepairRequest.objects.create(
             number=_request_number_next(timezone.localdate(now).year),
             household=household,
-            home=household.home if household else None,
-            building=building if household is None else None,
+            home=household.home if household and not category.is_shared_area else None,
+            building=building if category.is_shared_area or household is None else None,
             reporter=reporter,
             entered_by=entered_by,
             channel=channel,
             category=category,
-            room=room,
+            room="" if category.is_shared_area else room,
             description=description,
             availability=availability,
+            availability_slots=[
+                slot for slot in availability_slots or [] if slot in AVAILABILITY_SLOTS
+            ],
             contact_phone=contact_phone,
+            consent_caretaker_key=consent_caretaker_key,
+            tenant_reason=tenant_reason if responsibility == Responsibility.TENANT else "",
+            booked_to_subscription=booked_to_subscription,
             urgency=urgency,
             responsibility=responsibility,
             response_due=response_due,
             resolution_due=resolution_due,
         )
-        _event_add(repair_request, "received", actor=entered_by or reporter)
+        request_event_add(repair_request, "received", actor=entered_by or reporter)
+        if booked_to_subscription:
+            request_event_add(repair_request, "subscription")
         if responsibility == Responsibility.FOUNDATION:
-            transaction.on_commit(lambda: _enqueue_routing(repair_request.pk))
+            transaction.on_commit(lambda: enqueue_routing(repair_request.pk))
+        elif responsibility == Responsibility.CORPORATION:
+            request_event_add(repair_request, "forwarded_to_corporation")
+        else:
+            request_event_add(repair_request, "tenant_responsibility")
         transaction.on_commit(lambda: _enqueue_confirmation(repair_request.pk))
     return repair_request
 
 
-def _enqueue_routing(repair_request_id: int) -> None:
+def enqueue_routing(repair_request_id: int) -> None:
     from .tasks import route_repair_request
 
     route_repair_request.delay(repair_request_id)
@@ -172,7 +209,7 @@ def repair_request_send_confirmation(repair_request_id: int) -> bool:
             },
         )
     with transaction.atomic():
-        _event_add(repair_request, "confirmation_sent", visibility=EventVisibility.INTERNAL)
+        request_event_add(repair_request, "confirmation_sent", visibility=EventVisibility.INTERNAL)
         send_mail(subject, body, None, [reporter.email])
     return True
 
@@ -198,7 +235,7 @@ def repair_request_route(repair_request_id: int) -> WorkOrder | None:
             repair_request.routing_flagged = True
             repair_request.status = RequestStatus.ASSESSING
             repair_request.save(update_fields=["routing_flagged", "status", "updated_at"])
-            _event_add(
+            request_event_add(
                 repair_request,
                 "routing_failed",
                 old_status=old_status,
@@ -219,7 +256,7 @@ def repair_request_route(repair_request_id: int) -> WorkOrder | None:
         repair_request.status = RequestStatus.IN_PROGRESS
         repair_request.routing_flagged = False
         repair_request.save(update_fields=["status", "routing_flagged", "updated_at"])
-        _event_add(
+        request_event_add(
             repair_request,
             "contractor_assigned",
             data={"contractor": contract.contractor.name},
@@ -309,16 +346,39 @@ def work_order_complete(
         repair_request.status = RequestStatus.TECHNICALLY_DONE
         repair_request.completed_at = now
         repair_request.save(update_fields=["status", "completed_at", "updated_at"])
-        _event_add(
+        request_event_add(
             repair_request,
             "completed",
             actor=actor,
             old_status=old_status,
         )
         if actual_book_for_work_order(work_order) is None:
-            _event_add(
+            request_event_add(
                 repair_request,
                 "cost_not_booked",
                 visibility=EventVisibility.INTERNAL,
             )
+    return work_order
+
+
+def work_order_plan(*, work_order: WorkOrder, start, end, actor: User | None = None) -> WorkOrder:
+    """The contractor sets (or moves) the appointment; the household is told, with a calendar file."""
+    if end <= start:
+        raise ValueError("An appointment ends after it starts.")
+    with transaction.atomic():
+        work_order = WorkOrder.objects.select_for_update().get(pk=work_order.pk)
+        if work_order.status not in ACTIVE_WORK_ORDER_STATUSES:
+            return work_order
+        if (work_order.appointment_start, work_order.appointment_end) == (start, end):
+            return work_order
+        work_order.appointment_start, work_order.appointment_end = start, end
+        work_order.status = WorkOrderStatus.PLANNED
+        work_order.save(update_fields=["appointment_start", "appointment_end", "status"])
+        repair_request = RepairRequest.objects.select_for_update().get(pk=work_order.request_id)
+        request_event_add(
+            repair_request,
+            "appointment_planned",
+            actor=actor,
+            data={"start": start.isoformat(), "end": end.isoformat()},
+        )
     return work_order

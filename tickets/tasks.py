@@ -6,7 +6,7 @@ from celery import shared_task
 from django.db import OperationalError
 from django.utils import timezone
 
-from . import selectors, services
+from . import notifications, photo_drafts, selectors, services
 
 TRANSIENT_ERRORS = (OperationalError, ConnectionError, TimeoutError)
 
@@ -27,6 +27,11 @@ def send_request_confirmation(repair_request_id: int) -> bool:
     return services.repair_request_send_confirmation(repair_request_id)
 
 
+@shared_task(autoretry_for=(*TRANSIENT_ERRORS, OSError), retry_backoff=True, max_retries=8)
+def notify_household(event_id: int) -> int:
+    return notifications.household_notify_of_event(event_id)
+
+
 @shared_task
 def sweep_unrouted_repair_requests(older_than_minutes: int = 2) -> int:
     """Re-enqueue routing for requests whose task was lost (e.g. the broker was down at submission)."""
@@ -37,3 +42,8 @@ def sweep_unrouted_repair_requests(older_than_minutes: int = 2) -> int:
         route_repair_request.delay(repair_request_id)
         count += 1
     return count
+
+
+@shared_task
+def remove_expired_photo_drafts() -> int:
+    return photo_drafts.drafts_remove_expired()

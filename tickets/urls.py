@@ -1,13 +1,55 @@
 from django.urls import path
 
-from . import views
+from . import photo_views, report_views, tracking_views, views
 
 app_name = "tickets"
 
 urlpatterns = [
     path("meldingen/", views.my_requests, name="my_requests"),
-    path("meldingen/nieuw/", views.request_new, name="request_new"),
-    path("meldingen/<uuid:request_uuid>/", views.request_detail, name="request_detail"),
+    path("meldingen/nieuw/", report_views.report_start, name="request_new"),
+    path("meldingen/nieuw/<slug:trade_code>/", report_views.report_trade, name="report_trade"),
+    path(
+        "meldingen/nieuw/<slug:trade_code>/<slug:defect_code>/",
+        report_views.report_defect,
+        name="report_defect",
+    ),
+    path("meldingen/<uuid:request_uuid>/", tracking_views.request_detail, name="request_detail"),
+    path(
+        "meldingen/fotoconcept/<str:token>/",
+        report_views.photo_draft_thumbnail,
+        name="photo_draft_thumbnail",
+    ),
+    path(
+        "meldingen/<uuid:request_uuid>/ook-bij-mij/",
+        report_views.report_affects_me_too,
+        name="affects_me_too",
+    ),
+    path(
+        "meldingen/<uuid:request_uuid>/aanvullen/",
+        tracking_views.request_add_info,
+        name="request_add_info",
+    ),
+    path(
+        "meldingen/<uuid:request_uuid>/annuleren/",
+        tracking_views.request_cancel,
+        name="request_cancel",
+    ),
+    path(
+        "meldingen/<uuid:request_uuid>/heropenen/",
+        tracking_views.request_reopen,
+        name="request_reopen",
+    ),
+    path(
+        "meldingen/<uuid:request_uuid>/beoordelen/",
+        tracking_views.request_rate,
+        name="request_rate",
+    ),
+    path(
+        "meldingen/<uuid:request_uuid>/afspraak.ics",
+        tracking_views.request_calendar,
+        name="request_calendar",
+    ),
+    path("fotos/<uuid:photo_uuid>/<str:variant>/", photo_views.photo_file, name="photo_file"),
     path("balie/", views.desk_queue, name="desk_queue"),
     path("werkorders/", views.contractor_orders, name="contractor_orders"),
     path("werkorders/link/<str:token>/", views.work_order_link, name="work_order_link"),

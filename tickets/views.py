@@ -8,8 +8,8 @@ from zelfbeheer.accounts.decorators import role_required
 from zelfbeheer.accounts.roles import Role
 
 from . import selectors, services
-from .constants import ACTIVE_WORK_ORDER_STATUSES, Channel
-from .forms import RepairRequestForm, WorkOrderCompleteForm
+from .constants import ACTIVE_WORK_ORDER_STATUSES
+from .forms import AppointmentForm, WorkOrderCompleteForm
 from .tables import DeskQueueTable
 
 WORK_ORDER_SESSION_KEY = "work_order_scope"
@@ -23,43 +23,6 @@ def my_requests(request):
         request,
         "tickets/my_requests.html",
         {"household": household, "repair_requests": repair_requests},
-    )
-
-
-@role_required(Role.TENANT)
-@require_http_methods(["GET", "POST"])
-def request_new(request):
-    household = selectors.household_current_for(request.user)
-    if household is None:
-        messages.error(
-            request,
-            _("We could not find a current tenancy for your account. Please call the office."),
-        )
-        return redirect("tickets:my_requests")
-    form = RepairRequestForm(
-        request.POST or None, initial={"contact_phone": household.phone or request.user.phone}
-    )
-    if request.method == "POST" and form.is_valid():
-        repair_request = services.repair_request_submit(
-            household=household,
-            reporter=request.user,
-            channel=Channel.WEB,
-            **form.cleaned_data,
-        )
-        messages.success(
-            request,
-            _("Thank you. Your request has number %(number)s.") % {"number": repair_request.number},
-        )
-        return redirect("tickets:request_detail", request_uuid=repair_request.uuid)
-    return render(request, "tickets/request_new.html", {"form": form, "household": household})
-
-
-@role_required(Role.TENANT, Role.DESK, Role.COORDINATOR)
-def request_detail(request, request_uuid):
-    repair_request = selectors.repair_request_get_for(request.user, request_uuid)
-    events = selectors.repair_request_public_events(repair_request)
-    return render(
-        request, "tickets/request_detail.html", {"repair_request": repair_request, "events": events}
     )
 
 
@@ -97,20 +60,39 @@ def work_order_detail(request, work_order_uuid):
         request.user, work_order_uuid, request.session.get(WORK_ORDER_SESSION_KEY, [])
     )
     is_open = work_order.status in ACTIVE_WORK_ORDER_STATUSES
-    form = WorkOrderCompleteForm(request.POST or None) if is_open else None
-    if request.method == "POST" and form is not None and form.is_valid():
+    action = request.POST.get("action") if request.method == "POST" else None
+    actor = request.user if request.user.is_authenticated else None
+    complete_form = (
+        WorkOrderCompleteForm(request.POST if action == "complete" else None) if is_open else None
+    )
+    appointment_form = (
+        AppointmentForm(request.POST if action == "plan" else None) if is_open else None
+    )
+    if action == "complete" and complete_form is not None and complete_form.is_valid():
         services.work_order_complete(
             work_order=work_order,
-            total_cost=form.cleaned_data["total_cost"],
-            hours=form.cleaned_data["hours"],
-            notes=form.cleaned_data["notes"],
-            actor=request.user if request.user.is_authenticated else None,
+            total_cost=complete_form.cleaned_data["total_cost"],
+            hours=complete_form.cleaned_data["hours"],
+            notes=complete_form.cleaned_data["notes"],
+            actor=actor,
         )
         messages.success(request, _("Thank you. The work order is marked as done."))
+        return redirect("tickets:work_order_detail", work_order_uuid=work_order.uuid)
+    if action == "plan" and appointment_form is not None and appointment_form.is_valid():
+        start, end = appointment_form.moments()
+        services.work_order_plan(work_order=work_order, start=start, end=end, actor=actor)
+        messages.success(request, _("The appointment is saved; the tenant is told."))
         return redirect("tickets:work_order_detail", work_order_uuid=work_order.uuid)
     household = work_order.request.household if is_open else None
     return render(
         request,
         "tickets/work_order_detail.html",
-        {"work_order": work_order, "form": form, "is_open": is_open, "household": household},
+        {
+            "work_order": work_order,
+            "form": complete_form,
+            "appointment_form": appointment_form,
+            "is_open": is_open,
+            "household": household,
+        },
+        status=400 if action and request.method == "POST" else 200,
     )

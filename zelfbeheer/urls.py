@@ -15,6 +15,7 @@ urlpatterns = [
     path("i18n/setlang/", views.set_language, name="set_language"),
     path("beheer/", views.coordinator_settings, name="coordinator_settings"),
     path("accounts/", include("allauth.urls")),
+    path("activeren/", include("zelfbeheer.accounts.activation_urls")),
     path("admin/", admin.site.urls),
     path("", include("tickets.urls")),
     path("sociaal/", include("social.urls")),

@@ -12,7 +12,7 @@ pytestmark = pytest.mark.django_db(transaction=True)
 
 def test_the_sweep_routes_a_request_whose_task_was_lost(routable, monkeypatch):
     # The broker is down at submission: the on-commit enqueue fails, the request itself is saved.
-    monkeypatch.setattr(services, "_enqueue_routing", lambda repair_request_id: None)
+    monkeypatch.setattr(services, "enqueue_routing", lambda repair_request_id: None)
     repair_request = services.repair_request_submit(
         household=routable.household,
         reporter=routable.household.members.first(),
@@ -32,7 +32,7 @@ def test_the_sweep_routes_a_request_whose_task_was_lost(routable, monkeypatch):
 
 
 def test_the_sweep_leaves_fresh_and_flagged_requests_alone(routable, monkeypatch):
-    monkeypatch.setattr(services, "_enqueue_routing", lambda repair_request_id: None)
+    monkeypatch.setattr(services, "enqueue_routing", lambda repair_request_id: None)
     fresh = services.repair_request_submit(
         household=routable.household, category=routable.category, description="Net gemeld"
     )
@@ -48,7 +48,7 @@ def test_the_sweep_leaves_fresh_and_flagged_requests_alone(routable, monkeypatch
 
 
 def test_routing_task_twice_gives_one_work_order(routable, monkeypatch):
-    monkeypatch.setattr(services, "_enqueue_routing", lambda repair_request_id: None)
+    monkeypatch.setattr(services, "enqueue_routing", lambda repair_request_id: None)
     repair_request = services.repair_request_submit(
         household=routable.household, category=routable.category, description="De kraan lekt."
     )

@@ -47,15 +47,19 @@ def opened_work_order(client, routable) -> WorkOrder:
     return repair_request.work_orders.get()
 
 
+def defect_url(category) -> str:
+    return reverse("tickets:report_defect", args=[category.parent.code, category.code])
+
+
 def test_tenant_submits_a_request_through_the_form(client, routable):
     client.force_login(tenant_of(routable))
 
     response = client.post(
-        reverse("tickets:request_new"),
+        defect_url(routable.category),
         {
-            "category": routable.category.pk,
             "room": "kitchen",
             "description": "De kraan druppelt steeds.",
+            "availability_slots": ["mon-morning"],
         },
     )
 
@@ -70,12 +74,19 @@ def test_invalid_form_keeps_the_input_and_creates_nothing(client, routable):
     client.force_login(tenant_of(routable))
 
     response = client.post(
-        reverse("tickets:request_new"),
-        {"category": "not-a-number", "description": "Mijn verwarming doet het niet"},
+        defect_url(routable.category),
+        {
+            "room": "no-such-room",
+            "description": "Mijn verwarming doet het niet",
+            "availability_slots": ["tue-afternoon"],
+        },
     )
 
+    page = response.content.decode()
     assert response.status_code == 200
-    assert "Mijn verwarming doet het niet" in response.content.decode()
+    assert "Mijn verwarming doet het niet" in page
+    assert re.search(r'value="tue-afternoon"[^>]*checked', page)
+    assert not re.search(r'value="mon-morning"[^>]*checked', page)
     assert not RepairRequest.objects.exists()
 
 
@@ -166,7 +177,12 @@ def test_contractor_completes_with_a_cost_and_it_is_booked(client, opened_work_o
     work_order = opened_work_order
     response = client.post(
         reverse("tickets:work_order_detail", args=[work_order.uuid]),
-        {"notes": "Kraanleertje en O-ring vervangen.", "hours": "1", "total_cost": "87,50"},
+        {
+            "action": "complete",
+            "notes": "Kraanleertje en O-ring vervangen.",
+            "hours": "1",
+            "total_cost": "87,50",
+        },
     )
 
     work_order.refresh_from_db()
@@ -179,11 +195,11 @@ def test_a_negative_cost_is_refused_and_changes_nothing(client, opened_work_orde
     work_order = opened_work_order
     response = client.post(
         reverse("tickets:work_order_detail", args=[work_order.uuid]),
-        {"notes": "Klaar", "total_cost": "-5"},
+        {"action": "complete", "notes": "Klaar", "total_cost": "-5"},
     )
 
     work_order.refresh_from_db()
-    assert response.status_code == 200
+    assert response.status_code == 400
     assert work_order.status == WorkOrderStatus.REGISTERED
     assert not BudgetEntry.objects.exists()
 

@@ -48,3 +48,45 @@ class User(AbstractUser):
 
     def __str__(self) -> str:
         return self.get_full_name() or self.email
+
+
+class ActivationCode(models.Model):
+    """A one-time code on a letter to a home; whoever redeems it joins the home's current household.
+
+    Only a SHA-256 of the code is kept: a database leak does not let anyone activate an account.
+    """
+
+    home = models.ForeignKey(
+        "housing.Home",
+        on_delete=models.CASCADE,
+        related_name="activation_codes",
+        verbose_name=_("home"),
+    )
+    code_hash = models.CharField(_("code hash"), max_length=64, unique=True)
+    created_at = models.DateTimeField(_("created at"), auto_now_add=True)
+    expires_at = models.DateTimeField(_("expires at"))
+    # used_by may become empty on a used code: deleting an account must never be blocked by a letter.
+    used_at = models.DateTimeField(_("used at"), null=True, blank=True)
+    used_by = models.ForeignKey(
+        User,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("used by"),
+    )
+    created_by = models.ForeignKey(
+        User,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("created by"),
+    )
+
+    class Meta:
+        verbose_name = _("activation code")
+        verbose_name_plural = _("activation codes")
+
+    def __str__(self) -> str:
+        return f"{self.home} ({self.created_at:%Y-%m-%d})"

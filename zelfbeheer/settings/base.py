@@ -194,6 +194,10 @@ CELERY_BEAT_SCHEDULE = {
         "task": "tickets.tasks.sweep_unrouted_repair_requests",
         "schedule": crontab(minute="*/5"),
     },
+    "remove-expired-photo-drafts": {
+        "task": "tickets.tasks.remove_expired_photo_drafts",
+        "schedule": crontab(minute=17, hour=3),
+    },
     "monthly-report-for-previous-month": {
         "task": "budget.tasks.generate_previous_month_report",
         "schedule": crontab(minute=0, hour=6, day_of_month=1),
