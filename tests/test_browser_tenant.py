@@ -76,8 +76,12 @@ def test_tenant_pages_have_no_accessibility_violations(page: Page, live_server, 
     tenant.preferred_language = language
     tenant.save()
     page.set_viewport_size({"width": 320, "height": 800})
-    page.goto(f"{live_server.url}/accounts/login/")
-    found = {"/accounts/login/": axe_violations(page)}
+    found = {}
+    for anonymous_path in ("/accounts/login/", "/accounts/login/code/", "/activeren/"):
+        page.goto(f"{live_server.url}{anonymous_path}")
+        page.locator("select[name=language]").select_option(language)
+        page.locator("form.portal-language button").click()
+        found[anonymous_path] = axe_violations(page)
     log_in(page, live_server.url, tenant.email)
 
     for path in tenant_pages:
@@ -188,3 +192,32 @@ def test_the_tenant_rates_a_finished_repair(page: Page, live_server, routable):
     expect(page.locator(".utrecht-alert")).to_be_visible()
     assert repair_request.__class__.objects.get(pk=repair_request.pk).rating.score == 4
     assert re.search(r"4", page.locator("main").inner_text())
+
+
+def test_activation_with_the_letter_code_then_login_by_e_mailed_code(page: Page, live_server, mailoutbox):
+    from zelfbeheer.accounts.activation import activation_codes_generate
+
+    household = HouseholdFactory()
+    [(_home, code)] = activation_codes_generate(homes=[household.home], created_by=None)
+
+    # The QR code on the letter opens the activation page with the code filled in.
+    page.goto(f"{live_server.url}/activeren/?code={code}")
+    expect(page.locator("input[name=code]")).to_have_value(code)
+    page.locator("input[name=email]").fill("nieuwe.huurder@example.org")
+    page.locator("input[name=email_again]").fill("nieuwe.huurder@example.org")
+    page.locator("main form button[type=submit]").click()
+    expect(page.locator("main")).to_contain_text("nieuwe.huurder@example.org")
+
+    confirm_link = re.search(r"https?://\S+/accounts/confirm-email/\S+/", mailoutbox[-1].body).group(0)
+    page.goto(live_server.url + "/accounts/confirm-email/" + confirm_link.split("/accounts/confirm-email/", 1)[1])
+    page.locator("main form button[type=submit]").click()
+
+    page.goto(f"{live_server.url}/accounts/login/code/")
+    page.locator("input[name=email]").fill("nieuwe.huurder@example.org")
+    page.locator("input[name=email]").press("Enter")
+    login_code = re.search(r"^\s*([A-Z0-9]{4}-[A-Z0-9]{4})\s*$", mailoutbox[-1].body, re.MULTILINE).group(1)
+    page.locator("input[name=code]").fill(login_code)
+    page.locator("input[name=code]").press("Enter")
+
+    expect(page).to_have_url(re.compile("/meldingen/$"))
+    assert household.members.get().email == "nieuwe.huurder@example.org"
