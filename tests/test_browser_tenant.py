@@ -50,7 +50,10 @@ def axe_violations(page: Page) -> list[str]:
 def tenant_pages(routable):
     """Every page a tenant sees, with data on it."""
     flooding = WorkCategoryFactory(
-        code="flooding", parent=routable.category.parent, default_urgency=Urgency.EMERGENCY, responsibility="foundation"
+        code="flooding",
+        parent=routable.category.parent,
+        default_urgency=Urgency.EMERGENCY,
+        responsibility="foundation",
     )
     repair_request = services.repair_request_submit(
         household=routable.household,
@@ -71,7 +74,9 @@ def tenant_pages(routable):
 
 
 @pytest.mark.parametrize("language", ["nl", "en", "tr", "ar"])
-def test_tenant_pages_have_no_accessibility_violations(page: Page, live_server, routable, tenant_pages, language):
+def test_tenant_pages_have_no_accessibility_violations(
+    page: Page, live_server, routable, tenant_pages, language
+):
     tenant = routable.household.members.first()
     tenant.preferred_language = language
     tenant.save()
@@ -131,7 +136,10 @@ def test_guided_report_with_a_photo_by_keyboard(page: Page, live_server, routabl
 
 def test_an_emergency_shows_the_number_to_call(page: Page, live_server, routable):
     flooding = WorkCategoryFactory(
-        code="flooding", parent=routable.category.parent, default_urgency=Urgency.EMERGENCY, responsibility="foundation"
+        code="flooding",
+        parent=routable.category.parent,
+        default_urgency=Urgency.EMERGENCY,
+        responsibility="foundation",
     )
     log_in(page, live_server.url, routable.household.members.first().email)
     page.goto(f"{live_server.url}/meldingen/nieuw/{flooding.parent.code}/{flooding.code}/")
@@ -144,8 +152,12 @@ def test_an_emergency_shows_the_number_to_call(page: Page, live_server, routable
     expect(page.locator("h1")).to_contain_text(RepairRequest.objects.get().number)
 
 
-def test_a_tenants_own_job_explains_and_can_be_sent_with_a_reason(page: Page, live_server, routable):
-    washer = WorkCategoryFactory(code="tap-washer", parent=routable.category.parent, responsibility="tenant")
+def test_a_tenants_own_job_explains_and_can_be_sent_with_a_reason(
+    page: Page, live_server, routable
+):
+    washer = WorkCategoryFactory(
+        code="tap-washer", parent=routable.category.parent, responsibility="tenant"
+    )
     log_in(page, live_server.url, routable.household.members.first().email)
     page.goto(f"{live_server.url}/meldingen/nieuw/{washer.parent.code}/{washer.code}/")
 
@@ -160,7 +172,10 @@ def test_a_tenants_own_job_explains_and_can_be_sent_with_a_reason(page: Page, li
 
 def test_a_neighbour_joins_a_shared_area_report(page: Page, live_server, routable):
     stairwell = WorkCategoryFactory(
-        code="stairwell-light", parent=routable.category.parent, responsibility="foundation", is_shared_area=True
+        code="stairwell-light",
+        parent=routable.category.parent,
+        responsibility="foundation",
+        is_shared_area=True,
     )
     first = services.repair_request_submit(
         household=routable.household, category=stairwell, description="Portieklamp kapot"
@@ -182,7 +197,9 @@ def test_the_tenant_rates_a_finished_repair(page: Page, live_server, routable):
     repair_request = services.repair_request_submit(
         household=routable.household, category=routable.category, description="De kraan lekt."
     )
-    services.work_order_complete(work_order=repair_request.work_orders.get(), total_cost=Decimal("40"))
+    services.work_order_complete(
+        work_order=repair_request.work_orders.get(), total_cost=Decimal("40")
+    )
     log_in(page, live_server.url, routable.household.members.first().email)
     page.goto(f"{live_server.url}/meldingen/{repair_request.uuid}/#beoordelen")
 
@@ -194,7 +211,9 @@ def test_the_tenant_rates_a_finished_repair(page: Page, live_server, routable):
     assert re.search(r"4", page.locator("main").inner_text())
 
 
-def test_activation_with_the_letter_code_then_login_by_e_mailed_code(page: Page, live_server, mailoutbox):
+def test_activation_with_the_letter_code_then_login_by_e_mailed_code(
+    page: Page, live_server, mailoutbox
+):
     from zelfbeheer.accounts.activation import activation_codes_generate
 
     household = HouseholdFactory()
@@ -208,14 +227,22 @@ def test_activation_with_the_letter_code_then_login_by_e_mailed_code(page: Page,
     page.locator("main form button[type=submit]").click()
     expect(page.locator("main")).to_contain_text("nieuwe.huurder@example.org")
 
-    confirm_link = re.search(r"https?://\S+/accounts/confirm-email/\S+/", mailoutbox[-1].body).group(0)
-    page.goto(live_server.url + "/accounts/confirm-email/" + confirm_link.split("/accounts/confirm-email/", 1)[1])
+    confirm_link = re.search(
+        r"https?://\S+/accounts/confirm-email/\S+/", mailoutbox[-1].body
+    ).group(0)
+    page.goto(
+        live_server.url
+        + "/accounts/confirm-email/"
+        + confirm_link.split("/accounts/confirm-email/", 1)[1]
+    )
     page.locator("main form button[type=submit]").click()
 
     page.goto(f"{live_server.url}/accounts/login/code/")
     page.locator("input[name=email]").fill("nieuwe.huurder@example.org")
     page.locator("input[name=email]").press("Enter")
-    login_code = re.search(r"^\s*([A-Z0-9]{4}-[A-Z0-9]{4})\s*$", mailoutbox[-1].body, re.MULTILINE).group(1)
+    login_code = re.search(
+        r"^\s*([A-Z0-9]{4}-[A-Z0-9]{4})\s*$", mailoutbox[-1].body, re.MULTILINE
+    ).group(1)
     page.locator("input[name=code]").fill(login_code)
     page.locator("input[name=code]").press("Enter")
 

@@ -74,3 +74,11 @@ def _send_update(event: RequestEvent, email: str, language: str) -> None:
             },
         )
     send_mail(subject, body, None, [email])
+
+
+def call_list_entry_done(*, entry_id: int, user) -> bool:
+    """The desk has called or written; marking twice changes nothing."""
+    updated = CallListEntry.objects.filter(pk=entry_id, done_at__isnull=True).update(
+        done_at=timezone.now(), done_by=user
+    )
+    return bool(updated)

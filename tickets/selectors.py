@@ -19,6 +19,7 @@ from .constants import (
     WorkOrderStatus,
 )
 from .models import (
+    CallListEntry,
     Contract,
     RepairRequest,
     RequestEvent,
@@ -235,3 +236,10 @@ def work_order_get_for(user: User, work_order_uuid, session_scoped_uuids: list[s
     if found is None:
         raise Http404
     return found
+
+
+def call_list_open() -> QuerySet[CallListEntry]:
+    """Updates the office still has to pass on by phone or letter, oldest first."""
+    return CallListEntry.objects.filter(done_at__isnull=True).select_related(
+        "household__home", "request__category", "event"
+    )

@@ -51,6 +51,7 @@ urlpatterns = [
     ),
     path("fotos/<uuid:photo_uuid>/<str:variant>/", photo_views.photo_file, name="photo_file"),
     path("balie/", views.desk_queue, name="desk_queue"),
+    path("balie/bellijst/", views.desk_call_list, name="desk_call_list"),
     path("werkorders/", views.contractor_orders, name="contractor_orders"),
     path("werkorders/link/<str:token>/", views.work_order_link, name="work_order_link"),
     path("werkorders/<uuid:work_order_uuid>/", views.work_order_detail, name="work_order_detail"),

@@ -7,7 +7,7 @@ from django_tables2 import RequestConfig
 from zelfbeheer.accounts.decorators import role_required
 from zelfbeheer.accounts.roles import Role
 
-from . import selectors, services
+from . import notifications, selectors, services
 from .constants import ACTIVE_WORK_ORDER_STATUSES
 from .forms import AppointmentForm, WorkOrderCompleteForm
 from .tables import DeskQueueTable
@@ -31,6 +31,19 @@ def desk_queue(request):
     table = DeskQueueTable(selectors.repair_requests_visible_to(request.user))
     RequestConfig(request, paginate={"per_page": 25}).configure(table)
     return render(request, "tickets/desk_queue.html", {"table": table})
+
+
+@role_required(Role.DESK, Role.COORDINATOR)
+@require_http_methods(["GET", "POST"])
+def desk_call_list(request):
+    if request.method == "POST":
+        entry_id = request.POST.get("entry", "")
+        if entry_id.isdigit() and notifications.call_list_entry_done(
+            entry_id=int(entry_id), user=request.user
+        ):
+            messages.success(request, _("Marked as passed on."))
+        return redirect("tickets:desk_call_list")
+    return render(request, "tickets/desk_call_list.html", {"entries": selectors.call_list_open()})
 
 
 @role_required(Role.CONTRACTOR)

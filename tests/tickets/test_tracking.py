@@ -221,3 +221,29 @@ def test_query_counts_are_equal_at_5_and_500_requests(tenant_client, routable, s
     assert RepairRequest.objects.count() == 500
     assert small == large
     assert large[0] <= 12 and large[1] <= 20
+
+
+def test_the_desk_works_through_the_call_list(client, routable):
+    from zelfbeheer.accounts.roles import Role
+
+    from ..factories import UserFactory
+
+    phone_household = HouseholdFactory(tenant=True, contact_preference=ContactPreference.LETTER)
+    repair_request = services.repair_request_submit(
+        household=phone_household, category=routable.category, description="Schrijf mij"
+    )
+    entry = CallListEntry.objects.get()
+    desk = UserFactory(role=Role.DESK)
+    client.force_login(desk)
+
+    page = client.get(reverse("tickets:desk_call_list")).content.decode()
+    client.post(reverse("tickets:desk_call_list"), {"entry": entry.pk})
+    client.post(reverse("tickets:desk_call_list"), {"entry": "not-a-number"})
+    after = client.get(reverse("tickets:desk_call_list")).content.decode()
+
+    entry.refresh_from_db()
+    assert repair_request.number in page
+    assert (entry.done_by, entry.done_at is not None) == (desk, True)
+    assert repair_request.number not in after
+    client.force_login(phone_household.members.first())
+    assert client.get(reverse("tickets:desk_call_list")).status_code == 403
