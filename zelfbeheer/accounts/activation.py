@@ -41,9 +41,7 @@ from .services import user_set_roles
 # No 0/O, 1/I/L: the code is typed over from paper, often on a phone.
 CODE_ALPHABET = "23456789ABCDEFGHJKMNPQRSTUVWXYZ"
 CODE_LENGTH = 10
-DEFAULT_VALID_DAYS = 90
-# Failed attempts per IP, and per first half of the code (one letter guessed at from many addresses).
-DEFAULT_RATE_LIMITS = "10/15m/ip,5/15m/key"
+# Failed attempts are limited per IP and per first half of the code (settings.ACTIVATION_RATE_LIMITS).
 RATE_LIMIT_APP = "zelfbeheer.accounts"
 RATE_LIMIT_ACTION = "activate"
 
@@ -89,7 +87,7 @@ def _code_new() -> str:
 
 
 def _valid_days() -> int:
-    return getattr(settings, "ACTIVATION_CODE_VALID_DAYS", DEFAULT_VALID_DAYS)
+    return settings.ACTIVATION_CODE_VALID_DAYS
 
 
 def activation_url(code: str | None = None) -> str:
@@ -175,7 +173,7 @@ def _rate_limit_consume(request: HttpRequest, code: str) -> ratelimit.RateLimitU
         app=RATE_LIMIT_APP,
         action=RATE_LIMIT_ACTION,
         config={
-            RATE_LIMIT_ACTION: getattr(settings, "ACTIVATION_RATE_LIMITS", DEFAULT_RATE_LIMITS)
+            RATE_LIMIT_ACTION: settings.ACTIVATION_RATE_LIMITS
         },
         key=code_normalise(code)[: CODE_LENGTH // 2],
     )

@@ -206,6 +206,9 @@ CELERY_BEAT_SCHEDULE = {
 
 # Defaults for how long a contractor's signed link to one work order stays valid.
 WORK_ORDER_LINK_VALID_DAYS = env.int("WORK_ORDER_LINK_VALID_DAYS", default=14)
+# Tenants' activation letters: how long a code is valid, and how many wrong guesses are allowed.
+ACTIVATION_CODE_VALID_DAYS = env.int("ACTIVATION_CODE_VALID_DAYS", default=90)
+ACTIVATION_RATE_LIMITS = env.str("ACTIVATION_RATE_LIMITS", default="10/15m/ip,5/15m/key")
 EMERGENCY_PHONE_NUMBER = env.str("EMERGENCY_PHONE_NUMBER", default="030 000 00 00")
 OFFICE_PHONE_NUMBER = env.str("OFFICE_PHONE_NUMBER", default="030 000 00 01")
 
