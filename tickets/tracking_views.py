@@ -1,10 +1,14 @@
 """A tenant follows a request: the timeline, the appointment, and what they can still do with it."""
 
+from collections.abc import Callable
+from dataclasses import dataclass
+
+from django import forms
 from django.contrib import messages
 from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
-from django.utils.translation import get_language
-from django.utils.translation import gettext as _
+from django.utils.functional import Promise
+from django.utils.translation import get_language, gettext_lazy
 from django.views.decorators.http import require_POST
 
 from zelfbeheer.accounts.decorators import role_required
@@ -42,92 +46,75 @@ def request_detail(request, request_uuid):
     return render(request, "tickets/request_detail.html", _detail_context(request, repair_request))
 
 
-def _act(request, request_uuid, form_class, form_name, action, success_message):
-    """Run one tenant action; a refused or invalid input re-renders the page with the message, changing nothing."""
+@dataclass(frozen=True)
+class TenantAction:
+    """One thing a tenant can do on the detail page: its form (if any), the service, and the thanks."""
+
+    form_class: type[forms.Form] | None
+    form_name: str
+    perform: Callable[..., object]
+    success_message: Promise
+
+
+TENANT_ACTIONS = {
+    "add_info": TenantAction(
+        AddInfoForm,
+        "add_info_form",
+        lambda repair_request, user, data: tracking.repair_request_add_info(
+            repair_request=repair_request, user=user, message=data["message"], photos=data["photos"]
+        ),
+        gettext_lazy("Thank you, we added your information."),
+    ),
+    "cancel": TenantAction(
+        None,
+        "",
+        lambda repair_request, user, data: tracking.repair_request_cancel(
+            repair_request=repair_request, user=user
+        ),
+        gettext_lazy("Your request has been cancelled."),
+    ),
+    "reopen": TenantAction(
+        ReopenForm,
+        "reopen_form",
+        lambda repair_request, user, data: tracking.repair_request_reopen(
+            repair_request=repair_request, user=user, reason=data["reason"]
+        ),
+        gettext_lazy("We reopened your request and will send someone again."),
+    ),
+    "rate": TenantAction(
+        RatingForm,
+        "rating_form",
+        lambda repair_request, user, data: tracking.repair_request_rate(
+            repair_request=repair_request, user=user, score=data["score"], comment=data["comment"]
+        ),
+        gettext_lazy("Thank you for your rating."),
+    ),
+}
+
+
+@role_required(Role.TENANT)
+@require_POST
+def request_action(request, request_uuid, action):
+    """Run one tenant action; refused or invalid input shows the page again with the reason, changing nothing."""
+    tenant_action = TENANT_ACTIONS[action]
     repair_request = selectors.repair_request_get_for(request.user, request_uuid)
     form = None
-    if form_class is AddInfoForm:
+    if tenant_action.form_class is AddInfoForm:
         form = AddInfoForm(
             request.POST, request.FILES, existing_photos=repair_request.photos.count()
         )
-    elif form_class is not None:
-        form = form_class(request.POST)
+    elif tenant_action.form_class is not None:
+        form = tenant_action.form_class(request.POST)
     if form is not None and not form.is_valid():
-        context = _detail_context(request, repair_request, **{form_name: form})
+        context = _detail_context(request, repair_request, **{tenant_action.form_name: form})
         return render(request, "tickets/request_detail.html", context, status=400)
     try:
-        action(repair_request, form.cleaned_data if form else {})
+        tenant_action.perform(repair_request, request.user, form.cleaned_data if form else {})
     except tracking.ActionRefused as refusal:
         messages.error(request, str(refusal))
-        return redirect("tickets:request_detail", request_uuid=repair_request.uuid)
-    messages.success(request, success_message)
+    else:
+        messages.success(request, tenant_action.success_message)
     return redirect("tickets:request_detail", request_uuid=repair_request.uuid)
-
-
-@role_required(Role.TENANT)
-@require_POST
-def request_add_info(request, request_uuid):
-    return _act(
-        request,
-        request_uuid,
-        AddInfoForm,
-        "add_info_form",
-        lambda repair_request, data: tracking.repair_request_add_info(
-            repair_request=repair_request,
-            user=request.user,
-            message=data["message"],
-            photos=data["photos"],
-        ),
-        _("Thank you, we added your information."),
-    )
-
-
-@role_required(Role.TENANT)
-@require_POST
-def request_cancel(request, request_uuid):
-    return _act(
-        request,
-        request_uuid,
-        None,
-        "",
-        lambda repair_request, data: tracking.repair_request_cancel(
-            repair_request=repair_request, user=request.user
-        ),
-        _("Your request has been cancelled."),
-    )
-
-
-@role_required(Role.TENANT)
-@require_POST
-def request_reopen(request, request_uuid):
-    return _act(
-        request,
-        request_uuid,
-        ReopenForm,
-        "reopen_form",
-        lambda repair_request, data: tracking.repair_request_reopen(
-            repair_request=repair_request, user=request.user, reason=data["reason"]
-        ),
-        _("We reopened your request and will send someone again."),
-    )
-
-
-@role_required(Role.TENANT)
-@require_POST
-def request_rate(request, request_uuid):
-    return _act(
-        request,
-        request_uuid,
-        RatingForm,
-        "rating_form",
-        lambda repair_request, data: tracking.repair_request_rate(
-            repair_request=repair_request,
-            user=request.user,
-            score=data["score"],
-            comment=data["comment"],
-        ),
-        _("Thank you for your rating."),
-    )
 
 
 @role_required(*FOLLOWERS)

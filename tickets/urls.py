@@ -26,22 +26,26 @@ urlpatterns = [
     ),
     path(
         "meldingen/<uuid:request_uuid>/aanvullen/",
-        tracking_views.request_add_info,
+        tracking_views.request_action,
+        {"action": "add_info"},
         name="request_add_info",
     ),
     path(
         "meldingen/<uuid:request_uuid>/annuleren/",
-        tracking_views.request_cancel,
+        tracking_views.request_action,
+        {"action": "cancel"},
         name="request_cancel",
     ),
     path(
         "meldingen/<uuid:request_uuid>/heropenen/",
-        tracking_views.request_reopen,
+        tracking_views.request_action,
+        {"action": "reopen"},
         name="request_reopen",
     ),
     path(
         "meldingen/<uuid:request_uuid>/beoordelen/",
-        tracking_views.request_rate,
+        tracking_views.request_action,
+        {"action": "rate"},
         name="request_rate",
     ),
     path(
