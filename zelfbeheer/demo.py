@@ -69,6 +69,61 @@ CATEGORY_TREE = [
     ]),
 ]  # fmt: skip
 
+# The tenant reads category names and guidance in their own language: English, Turkish, Arabic.
+CATEGORY_TRANSLATIONS = {
+    "plumbing": {"en": ("Plumbing", ""), "tr": ("Sıhhi tesisat", ""), "ar": ("السباكة", "")},
+    "leaking-tap": {"en": ("Leaking tap", ""), "tr": ("Damlayan musluk", ""), "ar": ("صنبور يسرب الماء", "")},
+    "tap-washer": {
+        "en": ("Replace a tap washer", "Replacing a tap washer is your own job under the rules for small repairs."),
+        "tr": ("Musluk contası değiştirme", "Küçük onarımlar yönetmeliğine göre musluk contasını değiştirmek sizin işinizdir."),
+        "ar": ("تغيير جلدة الصنبور", "تغيير جلدة الصنبور من مسؤوليتكم حسب قواعد الإصلاحات الصغيرة."),
+    },
+    "blocked-drain": {"en": ("Blocked drain", ""), "tr": ("Tıkalı gider", ""), "ar": ("مصرف مسدود", "")},
+    "flooding": {
+        "en": ("Flooding or a leak", "Close the main water tap."),
+        "tr": ("Su baskını veya sızıntı", "Ana su vanasını kapatın."),
+        "ar": ("فيضان أو تسرب مياه", "أغلقوا محبس المياه الرئيسي."),
+    },
+    "heating": {"en": ("Heating", ""), "tr": ("Isıtma", ""), "ar": ("التدفئة", "")},
+    "no-heating": {"en": ("No heating", ""), "tr": ("Isıtma çalışmıyor", ""), "ar": ("لا توجد تدفئة", "")},
+    "radiator-cold": {
+        "en": ("Radiator stays cold", "Bleed the radiator first."),
+        "tr": ("Radyatör soğuk kalıyor", "Önce radyatörün havasını alın."),
+        "ar": ("المدفأة تبقى باردة", "قوموا أولًا بتنفيس الهواء من المدفأة."),
+    },
+    "electrical": {"en": ("Electrics", ""), "tr": ("Elektrik", ""), "ar": ("الكهرباء", "")},
+    "socket-broken": {"en": ("Broken socket", ""), "tr": ("Bozuk priz", ""), "ar": ("مقبس كهرباء معطل", "")},
+    "light-bulb": {
+        "en": ("Replace a light bulb", "Replacing light bulbs is your own job."),
+        "tr": ("Ampul değiştirme", "Ampul değiştirmek sizin işinizdir."),
+        "ar": ("تغيير المصباح", "تغيير المصابيح من مسؤوليتكم."),
+    },
+    "doors-locks": {"en": ("Doors and locks", ""), "tr": ("Kapılar ve kilitler", ""), "ar": ("الأبواب والأقفال", "")},
+    "front-door-lock": {
+        "en": ("Front door lock broken", ""), "tr": ("Dış kapı kilidi bozuk", ""), "ar": ("قفل الباب الأمامي معطل", ""),
+    },
+    "window-hinge": {"en": ("Window does not close", ""), "tr": ("Pencere kapanmıyor", ""), "ar": ("النافذة لا تُغلق", "")},
+    "shared-areas": {"en": ("Shared areas", ""), "tr": ("Ortak alanlar", ""), "ar": ("الأماكن المشتركة", "")},
+    "stairwell-light": {
+        "en": ("Stairwell lighting", ""), "tr": ("Merdiven boşluğu aydınlatması", ""), "ar": ("إنارة الدرج", ""),
+    },
+    "entrance-door": {
+        "en": ("Entrance door does not close", ""), "tr": ("Bina giriş kapısı kapanmıyor", ""),
+        "ar": ("باب المدخل لا يُغلق", ""),
+    },
+    "roof": {"en": ("Roof and gutters", ""), "tr": ("Çatı ve oluklar", ""), "ar": ("السطح والمزاريب", "")},
+    "roof-leak": {"en": ("Roof leak", ""), "tr": ("Çatı sızıntısı", ""), "ar": ("تسرب من السطح", "")},
+}  # fmt: skip
+
+
+def _translated_texts(code: str, dutch_name: str, dutch_guidance: str = "") -> dict[str, str]:
+    texts = {"name_nl": dutch_name, "tenant_guidance_nl": dutch_guidance}
+    for language, (name, guidance) in CATEGORY_TRANSLATIONS.get(code, {}).items():
+        texts[f"name_{language}"] = name
+        texts[f"tenant_guidance_{language}"] = guidance
+    return texts
+
+
 BUDGET_LINES = [
     ("DO-01", "Dagelijks onderhoud installaties", "WBedOnhOiw", Decimal("180000.00"),
      ["plumbing", "heating", "electrical"]),
@@ -160,7 +215,7 @@ def _categories_load() -> dict[str, WorkCategory]:
     categories = {}
     for trade_code, trade_name, defects in CATEGORY_TREE:
         trade, _ = WorkCategory.objects.update_or_create(
-            code=trade_code, defaults={"name": trade_name, "parent": None}
+            code=trade_code, defaults={"parent": None, **_translated_texts(trade_code, trade_name)}
         )
         categories[trade_code] = trade
         trade_is_corporation = trade_code == "roof"
@@ -182,11 +237,10 @@ def _categories_load() -> dict[str, WorkCategory]:
             defect, _ = WorkCategory.objects.update_or_create(
                 code=code,
                 defaults={
-                    "name": name,
                     "parent": trade,
                     "default_urgency": urgency,
-                    "tenant_guidance": guidance,
                     "is_shared_area": shared,
+                    **_translated_texts(code, name, guidance),
                 },
             )
             categories[code] = defect

@@ -148,3 +148,22 @@ def test_a_closed_shared_report_cannot_be_joined(client, routable):
 
     assert response.status_code == 302
     assert not AlsoAffected.objects.exists()
+
+
+def test_categories_speak_the_tenants_language_with_dutch_as_fallback(tenant_client, routable):
+    trade = routable.category.parent
+    trade.name_tr = "Sıhhi tesisat"
+    trade.save()
+    tenant = routable.household.members.first()
+    tenant.preferred_language = "tr"
+    tenant.save()
+
+    page = tenant_client.get(reverse("tickets:request_new")).content.decode()
+    trade_page = tenant_client.get(
+        reverse("tickets:report_trade", args=[trade.code])
+    ).content.decode()
+
+    assert "Sıhhi tesisat" in page
+    assert (
+        routable.category.name_nl in trade_page
+    )  # no Turkish name yet: the Dutch one, not an empty link
