@@ -410,3 +410,19 @@ def test_after_confirming_the_tenant_logs_in_with_a_code(
     assert start["Location"] == reverse("tickets:my_requests")
     assert client.get(start["Location"]).status_code == 200
     assert household.members.filter(pk=user.pk).exists()
+
+
+def test_a_code_works_until_the_end_of_the_day_printed_on_the_letter(db, settings):
+    from datetime import timedelta
+
+    from django.utils import timezone
+
+    from zelfbeheer.accounts.activation import activation_codes_generate
+    from zelfbeheer.accounts.models import ActivationCode
+
+    settings.ACTIVATION_CODE_VALID_DAYS = 90
+    activation_codes_generate(homes=[HouseholdFactory().home], created_by=None)
+
+    expires = timezone.localtime(ActivationCode.objects.get().expires_at)
+    assert expires.date() == timezone.localdate() + timedelta(days=90)
+    assert (expires.hour, expires.minute) == (23, 59)

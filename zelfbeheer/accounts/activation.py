@@ -13,7 +13,7 @@ import io
 import re
 import secrets
 from collections.abc import Iterable
-from datetime import timedelta
+from datetime import datetime, time, timedelta
 
 import qrcode
 from allauth.account.internal.flows.email_verification import send_verification_email_to_address
@@ -90,6 +90,12 @@ def _code_new() -> str:
     return "".join(secrets.choice(CODE_ALPHABET) for _i in range(CODE_LENGTH))
 
 
+def _letter_expiry() -> datetime:
+    """The end of the last valid day in Amsterdam: the letter prints a date, so the whole day counts."""
+    last_day = timezone.localdate() + timedelta(days=_valid_days())
+    return timezone.make_aware(datetime.combine(last_day, time.max))
+
+
 def _valid_days() -> int:
     return settings.ACTIVATION_CODE_VALID_DAYS
 
@@ -132,7 +138,7 @@ def activation_codes_generate(
             ActivationCode(
                 home=home,
                 code_hash=code_hash(code),
-                expires_at=now + timedelta(days=_valid_days()),
+                expires_at=_letter_expiry(),
                 created_by=created_by,
             )
             for home, code in generated
@@ -163,7 +169,7 @@ def activation_letters_pdf(codes: Iterable[tuple[Home, str]]) -> bytes:
         {
             "letters": letters,
             "activation_url": activation_url(),
-            "valid_until": timezone.localdate() + timedelta(days=_valid_days()),
+            "valid_until": timezone.localdate(_letter_expiry()),
             # Non-breaking spaces: a phone number split over two lines gets misdialled.
             "office_phone_number": settings.OFFICE_PHONE_NUMBER.replace(" ", "\u00a0"),
         },
