@@ -113,3 +113,29 @@ AVAILABILITY_SLOTS = [f"{day}-{part}" for day, _day in WEEKDAYS for part, _part 
 
 # How long after completion a tenant may say the problem is not solved.
 REOPEN_WINDOW_DAYS = 14
+
+
+class SlaState(models.TextChoices):
+    ON_TIME = "on_time", _("On time")
+    AT_RISK = "at_risk", _("At risk")
+    OVERDUE = "overdue", _("Overdue")
+    PAUSED = "paused", _("Paused")
+
+
+class PauseReason(models.TextChoices):
+    NO_ACCESS = "no_access", _("No access to the home")
+    WAITING_FOR_TENANT = "tenant_info", _("Waiting for information from the tenant")
+
+
+class SlaUnit(models.TextChoices):
+    HOURS = "hours", _("hours (around the clock)")
+    WORKING_DAYS = "working_days", _("working days")
+
+
+class PhaseCode(models.TextChoices):
+    SOCIAL_MANAGEMENT = "social_management", _("Social management")
+    DAILY_MAINTENANCE = "daily_maintenance", _("Daily maintenance")
+
+
+# The legal backstop: a landlord must remedy a reported defect within six weeks (then: Huurcommissie).
+LEGAL_REMEDY_WEEKS = 6

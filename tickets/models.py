@@ -6,6 +6,7 @@ from django.db import models
 from django.utils import timezone
 from django.utils.formats import date_format, time_format
 from django.utils.translation import gettext_lazy as _
+from simple_history.models import HistoricalRecords
 
 from zelfbeheer.housing.models import Building, Complex, Home, Household
 
@@ -14,9 +15,13 @@ from .constants import (
     EVENT_TEXTS,
     Channel,
     EventVisibility,
+    PauseReason,
+    PhaseCode,
     RequestStatus,
     Responsibility,
     Room,
+    SlaState,
+    SlaUnit,
     Urgency,
     WorkOrderStatus,
 )
@@ -49,6 +54,40 @@ class WorkCategory(models.Model):
         return self.parent if self.parent_id else self
 
 
+class Phase(models.Model):
+    """A stage of the take-over: until daily maintenance starts, technical requests go to the corporation."""
+
+    code = models.CharField(_("phase"), max_length=32, choices=PhaseCode.choices, unique=True)
+    starts_on = models.DateField(_("starts on"))
+    history = HistoricalRecords()
+
+    class Meta:
+        verbose_name = _("phase")
+        verbose_name_plural = _("phases")
+        ordering = ["starts_on"]
+
+    def __str__(self) -> str:
+        return f"{self.get_code_display()} ({self.starts_on})"
+
+
+class SlaPolicy(models.Model):
+    """Response and resolution targets of one urgency: hours around the clock, or Dutch working days."""
+
+    urgency = models.CharField(_("urgency"), max_length=16, choices=Urgency.choices, unique=True)
+    response_amount = models.PositiveIntegerField(_("respond within"))
+    response_unit = models.CharField(_("unit"), max_length=16, choices=SlaUnit.choices)
+    resolution_amount = models.PositiveIntegerField(_("resolve within"))
+    resolution_unit = models.CharField(_("unit"), max_length=16, choices=SlaUnit.choices)
+    history = HistoricalRecords()
+
+    class Meta:
+        verbose_name = _("SLA target")
+        verbose_name_plural = _("SLA targets")
+
+    def __str__(self) -> str:
+        return self.get_urgency_display()
+
+
 class ResponsibilityRule(models.Model):
     """Who is responsible for a category from a date on: the phased take-over is data, not code."""
 
@@ -59,6 +98,7 @@ class ResponsibilityRule(models.Model):
         _("responsible"), max_length=16, choices=Responsibility.choices
     )
     effective_from = models.DateField(_("effective from"))
+    history = HistoricalRecords()
 
     class Meta:
         verbose_name = _("responsibility rule")
@@ -136,6 +176,16 @@ class RepairRequest(models.Model):
         _("booked to the service subscription"), default=False
     )
     reopened_count = models.PositiveSmallIntegerField(_("times reopened"), default=0)
+    # Optimistic locking for the desk: a save based on an older version is refused, nothing overwritten.
+    version = models.PositiveIntegerField(default=1)
+    sla_state = models.CharField(
+        _("SLA"), max_length=16, choices=SlaState.choices, default=SlaState.ON_TIME, db_index=True
+    )
+    sla_paused_since = models.DateTimeField(_("clock paused since"), null=True, blank=True)
+    sla_pause_reason = models.CharField(
+        _("why the clock is paused"), max_length=16, choices=PauseReason.choices, blank=True
+    )
+    legal_deadline_flagged_at = models.DateTimeField(null=True, blank=True)
     contact_phone = models.CharField(_("phone"), max_length=32, blank=True)
     urgency = models.CharField(
         _("urgency"), max_length=16, choices=Urgency.choices, default=Urgency.NORMAL
@@ -454,3 +504,102 @@ class CallListEntry(models.Model):
 
     def __str__(self) -> str:
         return f"{self.household}: {self.request.number}"
+
+
+class Referral(models.Model):
+    """Work passed on to the corporation (planned maintenance, structural, rent): what was sent and when."""
+
+    request = models.ForeignKey(RepairRequest, on_delete=models.CASCADE, related_name="referrals")
+    sent_at = models.DateTimeField(_("sent at"), auto_now_add=True)
+    sent_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+    summary = models.TextField(_("what was passed on"))
+    acknowledged_at = models.DateTimeField(_("acknowledged at"), null=True, blank=True)
+    acknowledged_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+
+    class Meta:
+        verbose_name = _("referral to Bo-Ex")
+        verbose_name_plural = _("referrals to Bo-Ex")
+        ordering = ["-sent_at"]
+
+    def __str__(self) -> str:
+        return f"{self.request.number} → Bo-Ex"
+
+
+class VisitReason(models.TextChoices):
+    REPAIR = "repair", _("Repair")
+    SOCIAL = "social", _("Support or nuisance")
+    RENT = "rent", _("Rent or payment (Bo-Ex)")
+    INFORMATION = "information", _("Information")
+    OTHER = "other", _("Other")
+
+
+class Visit(models.Model):
+    """A walk-in at the neighbourhood office; feeds the monthly figures."""
+
+    visited_at = models.DateTimeField(_("visited at"), default=timezone.now)
+    household = models.ForeignKey(
+        Household, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+    reason = models.CharField(_("reason"), max_length=16, choices=VisitReason.choices)
+    handled_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+    referred_to = models.CharField(_("referred to"), max_length=200, blank=True)
+    notes = models.TextField(_("notes"), blank=True)
+
+    class Meta:
+        verbose_name = _("visit")
+        verbose_name_plural = _("visits")
+        ordering = ["-visited_at"]
+
+    def __str__(self) -> str:
+        return f"{self.visited_at:%Y-%m-%d} {self.get_reason_display()}"
+
+
+class OfficeSettings(models.Model):
+    """The office's tunable numbers, one row (pk=1), edited by the coordinator."""
+
+    repeat_defect_count = models.PositiveSmallIntegerField(
+        _("repeated defect: number of requests"), default=3
+    )
+    repeat_defect_months = models.PositiveSmallIntegerField(
+        _("repeated defect: within months"), default=12
+    )
+    at_risk_fraction = models.DecimalField(
+        _("at risk when this part of the time is used"),
+        max_digits=3,
+        decimal_places=2,
+        default=0.75,
+    )
+    legal_warning_working_days = models.PositiveSmallIntegerField(
+        _("warn this many working days before the 6-week legal term"), default=10
+    )
+    history = HistoricalRecords()
+
+    class Meta:
+        verbose_name = _("office settings")
+        verbose_name_plural = _("office settings")
+
+    def __str__(self) -> str:
+        return str(self._meta.verbose_name)
+
+
+class SavedQueueFilter(models.Model):
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="+")
+    name = models.CharField(_("name"), max_length=80)
+    query = models.CharField(max_length=1000)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(
+                fields=["user", "name"], name="saved_filter_name_unique_per_user"
+            )
+        ]
+        ordering = ["name"]
+
+    def __str__(self) -> str:
+        return self.name
