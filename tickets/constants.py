@@ -94,11 +94,28 @@ EVENT_TEXTS = {
     "rated": _("Thank you for rating the repair."),
     "also_affected": _("A neighbour reported that this affects them too."),
     "photos_added": _("Photos added: %(count)s."),
+    "sla_paused": _(
+        "We are waiting for you, so the repair deadline is on hold. Reason: %(pause_reason)s."
+    ),
+    "sla_resumed": _("The repair deadline runs again; the waiting time has been added to it."),
+    "legal_deadline_near": _(
+        "The six-week legal term for this repair is close; the coordinators were warned."
+    ),
+    "merged": _("This report was merged with request %(number)s, which is about the same defect."),
+    "duplicates_merged": _("Reports of the same defect merged into this one: %(count)s."),
 }
 
 # Events that are worth telling the household about (by e-mail, or through the office's call list).
 NOTIFIED_EVENT_KINDS = frozenset(
-    {"contractor_assigned", "appointment_planned", "completed", "forwarded_to_corporation"}
+    {
+        "contractor_assigned",
+        "appointment_planned",
+        "completed",
+        "forwarded_to_corporation",
+        "merged",
+        "own_job_explained",
+        "office_message",
+    }
 )
 
 WEEKDAYS = [

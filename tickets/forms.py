@@ -11,6 +11,13 @@ from .photo_services import photos_process_all
 from .photos import MAX_PHOTOS_PER_REQUEST, TOO_MANY_PHOTOS, PhotoRejected, ProcessedPhoto
 
 
+class DefectChoiceField(forms.ModelChoiceField):
+    """A defect shown with its trade ("Plumbing › Leaking tap"), in the reader's language."""
+
+    def label_from_instance(self, obj) -> str:
+        return str(obj)
+
+
 class AvailabilityField(forms.MultipleChoiceField):
     widget = forms.CheckboxSelectMultiple
 

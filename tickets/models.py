@@ -249,6 +249,11 @@ def _display_values(data: dict) -> dict:
             start=time_format(start, "H:i"),
             end=time_format(end, "H:i"),
         )
+    if "pause_reason" in data:
+        # The code is stored; its label is translated for the reader.
+        shown["pause_reason"] = dict(PauseReason.choices).get(
+            data["pause_reason"], data["pause_reason"]
+        )
     return shown
 
 

@@ -3,7 +3,7 @@
 import hashlib
 from datetime import date, datetime
 
-from django.db.models import Count, Q, QuerySet
+from django.db.models import Case, Count, IntegerField, OuterRef, Q, QuerySet, Subquery, Value, When
 from django.http import Http404
 from django.utils import timezone
 
@@ -23,9 +23,15 @@ from .models import (
     Contract,
     RepairRequest,
     RequestEvent,
-    ResponsibilityRule,
     WorkCategory,
     WorkOrder,
+)
+
+URGENCY_ORDER = Case(
+    When(urgency="emergency", then=Value(0)),
+    When(urgency="urgent", then=Value(1)),
+    default=Value(2),
+    output_field=IntegerField(),
 )
 
 
@@ -45,18 +51,14 @@ def household_current_for(user: User) -> Household | None:
 
 
 def responsibility_for(category: WorkCategory, on_date: date) -> str:
-    """The party responsible for a category on a date: the category's own rule, else its trade's."""
-    for candidate in (category, category.parent):
-        if candidate is None:
-            continue
-        rule = (
-            ResponsibilityRule.objects.filter(category=candidate, effective_from__lte=on_date)
-            .order_by("-effective_from")
-            .first()
-        )
-        if rule is not None:
-            return rule.responsibility
-    return Responsibility.FOUNDATION
+    """The party responsible for a category on a date: its own rule, else its trade's, else the foundation.
+
+    Before the daily-maintenance phase starts, the foundation's work goes to the corporation. Two queries;
+    the decision itself lives in `tickets.matrix`, shared with the coordinator's overview and preview.
+    """
+    from .matrix import responsibility_explain
+
+    return responsibility_explain(category, on_date).responsibility
 
 
 def trades_for_reporting() -> list[WorkCategory]:
@@ -242,4 +244,24 @@ def call_list_open() -> QuerySet[CallListEntry]:
     """Updates the office still has to pass on by phone or letter, oldest first."""
     return CallListEntry.objects.filter(done_at__isnull=True).select_related(
         "household__home", "request__category", "event"
+    )
+
+
+def desk_queue_queryset() -> QuerySet[RepairRequest]:
+    """Every request with what the queue shows, in a fixed number of queries whatever the size."""
+    active_contractor = WorkOrder.objects.filter(
+        request=OuterRef("pk"), status__in=ACTIVE_WORK_ORDER_STATUSES
+    ).values("contractor__name")[:1]
+    return RepairRequest.objects.select_related("category__parent", "home", "building").annotate(
+        contractor_name=Subquery(active_contractor)
+    )
+
+
+def desk_next_request(after: RepairRequest) -> RepairRequest | None:
+    """The next open request in the desk's working order (most urgent first, then oldest)."""
+    return (
+        RepairRequest.objects.filter(status__in=(RequestStatus.REGISTERED, RequestStatus.ASSESSING))
+        .exclude(pk=after.pk)
+        .order_by(URGENCY_ORDER, "created_at")
+        .first()
     )

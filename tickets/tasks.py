@@ -6,7 +6,7 @@ from celery import shared_task
 from django.db import OperationalError
 from django.utils import timezone
 
-from . import notifications, photo_drafts, selectors, services
+from . import notifications, photo_drafts, selectors, services, sla
 
 TRANSIENT_ERRORS = (OperationalError, ConnectionError, TimeoutError)
 
@@ -47,3 +47,10 @@ def sweep_unrouted_repair_requests(older_than_minutes: int = 2) -> int:
 @shared_task
 def remove_expired_photo_drafts() -> int:
     return photo_drafts.drafts_remove_expired()
+
+
+@shared_task(autoretry_for=TRANSIENT_ERRORS, retry_backoff=True, max_retries=3)
+def refresh_sla_states() -> dict[str, int]:
+    """Every 15 minutes: store SLA states, and warn coordinators before the legal term (both idempotent)."""
+    counts = sla.sla_states_refresh()
+    return {**counts, "legal_warnings": sla.legal_deadline_warnings()}

@@ -1,6 +1,14 @@
 from django.urls import path
 
-from . import photo_views, report_views, tracking_views, views
+from . import (
+    desk_views,
+    intake_views,
+    matrix_views,
+    photo_views,
+    report_views,
+    tracking_views,
+    views,
+)
 
 app_name = "tickets"
 
@@ -54,8 +62,42 @@ urlpatterns = [
         name="request_calendar",
     ),
     path("fotos/<uuid:photo_uuid>/<str:variant>/", photo_views.photo_file, name="photo_file"),
-    path("balie/", views.desk_queue, name="desk_queue"),
+    path("beheer/verantwoordelijkheden/", matrix_views.matrix_overview, name="matrix_overview"),
+    path(
+        "beheer/verantwoordelijkheden/regel/",
+        matrix_views.matrix_rule_set,
+        name="matrix_rule_set",
+    ),
+    path(
+        "beheer/verantwoordelijkheden/regel/verwijderen/",
+        matrix_views.matrix_rule_delete,
+        name="matrix_rule_delete",
+    ),
+    path("beheer/verantwoordelijkheden/fasen/", matrix_views.matrix_phases, name="matrix_phases"),
+    path(
+        "beheer/verantwoordelijkheden/proefmelding/",
+        matrix_views.matrix_preview,
+        name="matrix_preview",
+    ),
+    path(
+        "beheer/verantwoordelijkheden/wijzigingen/",
+        matrix_views.matrix_history,
+        name="matrix_history",
+    ),
+    path("balie/", desk_views.desk_queue, name="desk_queue"),
+    path("balie/bulk/", desk_views.desk_bulk, name="desk_bulk"),
+    path("balie/weergave-opslaan/", desk_views.desk_save_filter, name="desk_save_filter"),
+    path("balie/melding/<uuid:request_uuid>/", desk_views.desk_triage, name="desk_triage"),
     path("balie/bellijst/", views.desk_call_list, name="desk_call_list"),
+    path("balie/intake/", intake_views.intake_search, name="intake_search"),
+    path(
+        "balie/intake/<uuid:household_uuid>/",
+        intake_views.intake_household,
+        name="intake_household",
+    ),
+    path("balie/bon/<uuid:request_uuid>/", intake_views.intake_receipt, name="intake_receipt"),
+    path("balie/bezoeken/", intake_views.visits_today, name="visits_today"),
+    path("balie/bezoeken/nieuw/", intake_views.visit_new, name="visit_new"),
     path("werkorders/", views.contractor_orders, name="contractor_orders"),
     path("werkorders/link/<str:token>/", views.work_order_link, name="work_order_link"),
     path("werkorders/<uuid:work_order_uuid>/", views.work_order_detail, name="work_order_detail"),

@@ -2,7 +2,6 @@ from django.contrib import messages
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods
-from django_tables2 import RequestConfig
 
 from zelfbeheer.accounts.decorators import role_required
 from zelfbeheer.accounts.roles import Role
@@ -10,7 +9,6 @@ from zelfbeheer.accounts.roles import Role
 from . import notifications, selectors, services
 from .constants import ACTIVE_WORK_ORDER_STATUSES
 from .forms import AppointmentForm, WorkOrderCompleteForm
-from .tables import DeskQueueTable
 
 WORK_ORDER_SESSION_KEY = "work_order_scope"
 
@@ -24,13 +22,6 @@ def my_requests(request):
         "tickets/my_requests.html",
         {"household": household, "repair_requests": repair_requests},
     )
-
-
-@role_required(Role.DESK, Role.COORDINATOR)
-def desk_queue(request):
-    table = DeskQueueTable(selectors.repair_requests_visible_to(request.user))
-    RequestConfig(request, paginate={"per_page": 25}).configure(table)
-    return render(request, "tickets/desk_queue.html", {"table": table})
 
 
 @role_required(Role.DESK, Role.COORDINATOR)

@@ -199,6 +199,12 @@ CELERY_BEAT_SCHEDULE = {
         "task": "tickets.tasks.sweep_unrouted_repair_requests",
         "schedule": crontab(minute="*/5"),
     },
+    "refresh-sla-states": {
+        "task": "tickets.tasks.refresh_sla_states",
+        "schedule": crontab(minute="*/15"),
+        # A run that waited past the next one is pointless; the next run does the same work.
+        "options": {"expires": 14 * 60},
+    },
     "remove-expired-photo-drafts": {
         "task": "tickets.tasks.remove_expired_photo_drafts",
         "schedule": crontab(minute=17, hour=3),

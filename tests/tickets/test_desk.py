@@ -1,0 +1,285 @@
+"""The desk: queue with filters and presets, bulk actions, triage of one request, conflicts."""
+
+import re
+from urllib.parse import unquote
+
+import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
+from django.urls import reverse
+
+from tickets import services
+from tickets.constants import RequestStatus, Responsibility, Urgency
+from tickets.models import AlsoAffected, Referral, RepairRequest, SavedQueueFilter
+from zelfbeheer.accounts.roles import Role
+
+from ..factories import HouseholdFactory, UserFactory, WorkCategoryFactory
+
+pytestmark = pytest.mark.django_db(transaction=True)
+
+
+@pytest.fixture
+def desk_client(client):
+    client.force_login(UserFactory(role=Role.DESK))
+    return client
+
+
+@pytest.fixture
+def unrouted(routable):
+    """Requests that wait at the desk: no contract covers them yet."""
+    routable.contract.valid_until = routable.contract.valid_from
+    routable.contract.save()
+    return [
+        services.repair_request_submit(
+            household=HouseholdFactory(tenant=True),
+            category=routable.category,
+            description=f"Melding {n}",
+        )
+        for n in range(3)
+    ]
+
+
+def queue(client, **params) -> str:
+    return client.get(reverse("tickets:desk_queue"), params).content.decode()
+
+
+def test_presets_and_search_narrow_the_queue(desk_client, routable, unrouted):
+    routable.contract.valid_until = routable.contract.valid_from.replace(year=2099)
+    routable.contract.save()
+    routed = services.repair_request_submit(
+        household=routable.household, category=routable.category, description="Wordt gerouteerd"
+    )
+
+    new = queue(desk_client, preset="new")
+    waiting = queue(desk_client, preset="waiting_for_contractor")
+    by_number = queue(desk_client, q=unrouted[1].number)
+    by_street = queue(desk_client, q=routable.household.home.street)
+
+    assert all(request.number in new for request in unrouted)
+    assert routed.number not in new
+    assert routed.number in waiting and unrouted[0].number not in waiting
+    assert unrouted[1].number in by_number and unrouted[0].number not in by_number
+    assert routed.number in by_street
+
+
+def test_bad_filter_input_gives_a_page_not_an_error(desk_client, unrouted):
+    for params in (
+        {"status": "XYZ"},
+        {"building": "abc"},
+        {"since": "gisteren"},
+        {"page": "999"},
+        {"sort": "nope"},
+    ):
+        assert desk_client.get(reverse("tickets:desk_queue"), params).status_code in (200, 404)
+
+
+def test_htmx_refresh_returns_only_the_table_and_marks_new_arrivals(
+    desk_client, routable, unrouted
+):
+    first = desk_client.get(reverse("tickets:desk_queue"))
+    since = re.search(r'hx-get="[^"]*since=([^"&]+)', first.content.decode()).group(1)
+    arrival = services.repair_request_submit(
+        household=HouseholdFactory(tenant=True),
+        category=routable.category,
+        description="Net binnen",
+    )
+
+    fragment = desk_client.get(
+        reverse("tickets:desk_queue"), {"since": unquote(since)}, HTTP_HX_REQUEST="true"
+    ).content.decode()
+
+    assert "<h1>" not in fragment
+    row = re.search(r'<tr[^>]*class="[^"]*portal-new[^"]*"[^>]*>.*?</tr>', fragment, re.S)
+    assert row and arrival.number in row.group(0)
+
+
+def test_saved_views_belong_to_their_user(desk_client, client, unrouted):
+    desk_client.post(
+        reverse("tickets:desk_save_filter"), {"name": "Mijn spoed", "query": "urgency=urgent"}
+    )
+    page = queue(desk_client)
+
+    assert SavedQueueFilter.objects.get().name == "Mijn spoed"
+    assert "Mijn spoed" in page
+
+
+def test_bulk_urgency_and_forward(desk_client, unrouted):
+    desk_client.post(
+        reverse("tickets:desk_bulk"),
+        {
+            "action": "urgency",
+            "urgency": Urgency.URGENT,
+            "selection": [unrouted[0].pk, unrouted[1].pk],
+        },
+    )
+    desk_client.post(
+        reverse("tickets:desk_bulk"), {"action": "forward", "selection": [unrouted[2].pk]}
+    )
+
+    assert set(
+        RepairRequest.objects.filter(urgency=Urgency.URGENT).values_list("pk", flat=True)
+    ) == {
+        unrouted[0].pk,
+        unrouted[1].pk,
+    }
+    referral = Referral.objects.get()
+    assert referral.request == unrouted[2]
+    unrouted[2].refresh_from_db()
+    assert unrouted[2].responsibility == Responsibility.CORPORATION
+
+
+def test_bulk_merge_keeps_every_reporter_informed(desk_client, unrouted):
+    desk_client.post(
+        reverse("tickets:desk_bulk"), {"action": "merge", "selection": [r.pk for r in unrouted]}
+    )
+
+    main = unrouted[0]
+    for duplicate in unrouted[1:]:
+        duplicate.refresh_from_db()
+        assert duplicate.duplicate_of == main
+        assert duplicate.status == RequestStatus.CANCELLED
+    assert AlsoAffected.objects.filter(request=main).count() == 2
+
+
+def test_bulk_without_selection_changes_nothing(desk_client, unrouted):
+    response = desk_client.post(
+        reverse("tickets:desk_bulk"), {"action": "urgency", "urgency": "urgent"}
+    )
+
+    assert response.status_code == 302
+    assert not RepairRequest.objects.filter(urgency=Urgency.URGENT).exists()
+
+
+def test_triage_sets_category_urgency_and_logs_an_override_with_reason(
+    desk_client, routable, unrouted
+):
+    target = unrouted[0]
+    other = WorkCategoryFactory(
+        code="blocked-drain", parent=routable.category.parent, responsibility="foundation"
+    )
+    url = reverse("tickets:desk_triage", args=[target.uuid])
+
+    refused = desk_client.post(
+        url,
+        {"outcome": "save", "version": target.version, "category": other.pk, "urgency": "urgent",
+         "responsibility": "corporation"},
+    )  # fmt: skip
+    desk_client.post(
+        url,
+        {"outcome": "save", "version": target.version, "category": other.pk, "urgency": "urgent",
+         "responsibility": "corporation", "override_reason": "Constructiefout, Bo-Ex"},
+    )  # fmt: skip
+
+    target.refresh_from_db()
+    assert refused.status_code == 409
+    assert (target.category, target.urgency, target.responsibility) == (
+        other,
+        "urgent",
+        "corporation",
+    )
+    assert target.events.filter(
+        kind="responsibility_override", message__contains="Constructiefout"
+    ).exists()
+
+
+def test_a_second_save_on_an_old_version_is_refused_and_overwrites_nothing(
+    desk_client, client, unrouted
+):
+    target = unrouted[0]
+    url = reverse("tickets:desk_triage", args=[target.uuid])
+    stale_version = target.version
+    base = {
+        "version": stale_version,
+        "category": target.category_id,
+        "responsibility": "foundation",
+    }
+
+    desk_client.post(url, {**base, "outcome": "save", "urgency": "urgent"})
+    colleague = type(client)()
+    colleague.force_login(UserFactory(role=Role.DESK))
+    second = colleague.post(url, {**base, "outcome": "save", "urgency": "emergency"})
+
+    target.refresh_from_db()
+    assert second.status_code == 409
+    assert target.urgency == "urgent"
+
+
+def test_explain_own_job_and_merge_from_the_triage_page(desk_client, unrouted):
+    first, second = unrouted[0], unrouted[1]
+
+    desk_client.post(
+        reverse("tickets:desk_triage", args=[first.uuid]),
+        {
+            "outcome": "own_job",
+            "version": first.version,
+            "advice": "Een nieuw kraanleertje kost € 2 bij de bouwmarkt.",
+        },
+    )
+    desk_client.post(
+        reverse("tickets:desk_triage", args=[second.uuid]),
+        {"outcome": "merge", "into_number": "M-0000-99999"},
+    )
+
+    first.refresh_from_db()
+    second.refresh_from_db()
+    assert (first.status, first.responsibility) == (RequestStatus.CLOSED, Responsibility.TENANT)
+    assert second.duplicate_of is None  # unknown number: refused, nothing changed
+
+
+def test_save_and_next_opens_the_next_request(desk_client, unrouted):
+    target = unrouted[0]
+
+    response = desk_client.post(
+        reverse("tickets:desk_triage", args=[target.uuid]),
+        {"outcome": "save_next", "version": target.version, "category": target.category_id,
+         "urgency": "normal", "responsibility": "foundation"},
+    )  # fmt: skip
+
+    assert response.status_code == 302
+    assert response["Location"] in {
+        reverse("tickets:desk_triage", args=[r.uuid]) for r in unrouted[1:]
+    }
+
+
+@pytest.mark.parametrize("role", [Role.TENANT, Role.CONTRACTOR, Role.BOARD])
+def test_only_the_desk_and_coordinator_reach_the_desk(client, unrouted, role):
+    client.force_login(UserFactory(role=role))
+
+    assert client.get(reverse("tickets:desk_queue")).status_code == 403
+    assert client.get(reverse("tickets:desk_triage", args=[unrouted[0].uuid])).status_code == 403
+    assert (
+        client.post(
+            reverse("tickets:desk_bulk"), {"action": "forward", "selection": [unrouted[0].pk]}
+        ).status_code
+        == 403
+    )
+
+
+def _queries(client, **params) -> int:
+    with CaptureQueriesContext(connection) as context:
+        assert client.get(reverse("tickets:desk_queue"), params).status_code == 200
+    return len(context.captured_queries)
+
+
+def _bulk_requests(routable, count, start):
+    RepairRequest.objects.bulk_create(
+        RepairRequest(
+            number=f"M-2099-{start + index:05d}",
+            household=routable.household,
+            home=routable.household.home,
+            category=routable.category,
+            description="Bulk",
+        )
+        for index in range(count)
+    )
+
+
+def test_queue_query_count_is_the_same_at_20_and_2000_requests(desk_client, routable):
+    _bulk_requests(routable, 20, 0)
+    small = (_queries(desk_client), _queries(desk_client, preset="at_risk", q="Bulk"))
+    _bulk_requests(routable, 1980, 20)
+
+    large = (_queries(desk_client), _queries(desk_client, preset="at_risk", q="Bulk"))
+
+    assert small == large
+    assert large[0] <= 12

@@ -1,0 +1,239 @@
+"""The neighbourhood office's desk: the triage queue and the triage of one request."""
+
+from datetime import datetime
+
+from django.contrib import messages
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.http import url_has_allowed_host_and_scheme
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_http_methods, require_POST
+from django_tables2 import RequestConfig
+
+from zelfbeheer.accounts.decorators import role_required
+from zelfbeheer.accounts.roles import Role
+
+from . import selectors, triage
+from .desk_forms import (
+    BulkActionForm,
+    ForwardForm,
+    MergeForm,
+    OwnJobForm,
+    SaveFilterForm,
+    TriageForm,
+)
+from .filters import DeskQueueFilter
+from .models import RepairRequest, SavedQueueFilter
+from .tables import DeskQueueTable
+
+DESK = (Role.DESK, Role.COORDINATOR)
+QUEUE_PAGE_SIZE = 25
+
+
+def _since(request: HttpRequest) -> datetime | None:
+    try:
+        return datetime.fromisoformat(request.GET.get("since", ""))
+    except ValueError:
+        return None
+
+
+@role_required(*DESK)
+def desk_queue(request: HttpRequest) -> HttpResponse:
+    params = request.GET.copy()
+    if not any(key in params for key in DeskQueueFilter.base_filters):
+        params["preset"] = "all_open"
+    queue_filter = DeskQueueFilter(params, queryset=selectors.desk_queue_queryset())
+    table = DeskQueueTable(queue_filter.qs, new_since=_since(request))
+    RequestConfig(request, paginate={"per_page": QUEUE_PAGE_SIZE}).configure(table)
+    refresh_params = request.GET.copy()
+    refresh_params["since"] = timezone.now().isoformat()
+    context = {
+        "filter": queue_filter,
+        "table": table,
+        "refresh_url": f"{request.path}?{refresh_params.urlencode()}",
+        "bulk_form": BulkActionForm(),
+        "save_filter_form": SaveFilterForm(initial={"query": request.GET.urlencode()}),
+        "saved_filters": SavedQueueFilter.objects.filter(user=request.user),
+        "current_query": request.GET.urlencode(),
+    }
+    if request.htmx:
+        return render(request, "tickets/desk_queue.html#queue", context)
+    return render(request, "tickets/desk_queue.html", context)
+
+
+def _back_to_queue(request: HttpRequest) -> HttpResponse:
+    query = request.POST.get("query", "")
+    target = f"{reverse('tickets:desk_queue')}?{query}" if query else reverse("tickets:desk_queue")
+    if not url_has_allowed_host_and_scheme(target, allowed_hosts={request.get_host()}):
+        target = reverse("tickets:desk_queue")
+    return redirect(target)
+
+
+@role_required(*DESK)
+@require_POST
+def desk_bulk(request: HttpRequest) -> HttpResponse:
+    form = BulkActionForm(request.POST)
+    if not form.is_valid():
+        for errors in form.errors.values():
+            for error in errors:
+                messages.error(request, error)
+        return _back_to_queue(request)
+    selected = list(form.cleaned_data["selection"].order_by("created_at"))
+    action = form.cleaned_data["action"]
+    done = 0
+    try:
+        if action == "urgency":
+            done = triage.repair_requests_set_urgency(
+                repair_requests=selected, urgency=form.cleaned_data["urgency"], actor=request.user
+            )
+        elif action == "merge":
+            done = triage.repair_requests_merge(
+                into=selected[0], duplicates=selected[1:], actor=request.user
+            )
+        else:
+            for repair_request in selected:
+                try:
+                    if action == "route":
+                        triage.repair_request_route_now(
+                            repair_request=repair_request, actor=request.user
+                        )
+                    else:
+                        triage.repair_request_forward_to_corporation(
+                            repair_request=repair_request, actor=request.user
+                        )
+                    done += 1
+                except triage.TriageRefused as refusal:
+                    messages.warning(request, str(refusal))
+    except triage.TriageRefused as refusal:
+        messages.error(request, str(refusal))
+        return _back_to_queue(request)
+    messages.success(
+        request,
+        _("Done for %(count)s of %(total)s requests.") % {"count": done, "total": len(selected)},
+    )
+    return _back_to_queue(request)
+
+
+@role_required(*DESK)
+@require_POST
+def desk_save_filter(request: HttpRequest) -> HttpResponse:
+    form = SaveFilterForm(request.POST)
+    if form.is_valid():
+        SavedQueueFilter.objects.update_or_create(
+            user=request.user,
+            name=form.cleaned_data["name"],
+            defaults={"query": form.cleaned_data["query"]},
+        )
+        messages.success(request, _("View saved."))
+    else:
+        messages.error(request, _("Give the view a name."))
+    return _back_to_queue(request)
+
+
+def _desk_request(request: HttpRequest, request_uuid) -> RepairRequest:
+    found = selectors.desk_queue_queryset().filter(uuid=request_uuid).first()
+    if found is None:
+        raise Http404
+    return found
+
+
+def _triage_context(repair_request: RepairRequest, **forms) -> dict:
+    version = repair_request.version
+    return {
+        "repair_request": repair_request,
+        "matrix_responsibility": selectors.responsibility_for(
+            repair_request.category, timezone.localdate(repair_request.created_at)
+        ),
+        "events": repair_request.events.select_related("actor").order_by("created_at", "pk"),
+        "photos": repair_request.photos.all(),
+        "work_order": selectors.repair_request_current_work_order(repair_request),
+        "triage_form": forms.get("triage_form")
+        or TriageForm(
+            initial={
+                "version": version,
+                "category": repair_request.category_id,
+                "urgency": repair_request.urgency,
+                "responsibility": repair_request.responsibility,
+            }
+        ),
+        "own_job_form": forms.get("own_job_form") or OwnJobForm(initial={"version": version}),
+        "forward_form": forms.get("forward_form") or ForwardForm(initial={"version": version}),
+        "merge_form": forms.get("merge_form") or MergeForm(),
+    }
+
+
+@role_required(*DESK)
+@require_http_methods(["GET", "POST"])
+def desk_triage(request: HttpRequest, request_uuid) -> HttpResponse:
+    repair_request = _desk_request(request, request_uuid)
+    if request.method == "GET":
+        return render(request, "tickets/desk_triage.html", _triage_context(repair_request))
+    outcome = request.POST.get("outcome", "")
+    form_class, form_name = {
+        "save": (TriageForm, "triage_form"),
+        "save_route": (TriageForm, "triage_form"),
+        "save_next": (TriageForm, "triage_form"),
+        "own_job": (OwnJobForm, "own_job_form"),
+        "forward": (ForwardForm, "forward_form"),
+        "merge": (MergeForm, "merge_form"),
+    }.get(outcome, (None, ""))
+    if form_class is None:
+        messages.error(request, _("Choose what to do with the request."))
+        return redirect("tickets:desk_triage", request_uuid=repair_request.uuid)
+    form = form_class(request.POST)
+    if not form.is_valid():
+        return render(
+            request,
+            "tickets/desk_triage.html",
+            _triage_context(repair_request, **{form_name: form}),
+            status=400,
+        )
+    data = form.cleaned_data
+    try:
+        if form_class is TriageForm:
+            updated = triage.repair_request_triage(
+                repair_request=repair_request,
+                actor=request.user,
+                expected_version=data["version"],
+                category=data["category"],
+                urgency=data["urgency"],
+                responsibility=data["responsibility"],
+                override_reason=data["override_reason"],
+                internal_note=data["internal_note"],
+                public_message=data["public_message"],
+            )
+            if outcome == "save_route":
+                triage.repair_request_route_now(repair_request=updated, actor=request.user)
+        elif outcome == "own_job":
+            triage.repair_request_explain_own_job(
+                repair_request=repair_request,
+                actor=request.user,
+                advice=data["advice"],
+                expected_version=data["version"],
+            )
+        elif outcome == "forward":
+            triage.repair_request_forward_to_corporation(
+                repair_request=repair_request,
+                actor=request.user,
+                summary=data["summary"],
+                expected_version=data["version"],
+            )
+        else:
+            triage.repair_requests_merge(
+                into=data["into_number"], duplicates=[repair_request], actor=request.user
+            )
+    except triage.TriageRefused as refusal:
+        messages.error(request, str(refusal))
+        repair_request.refresh_from_db()
+        return render(
+            request, "tickets/desk_triage.html", _triage_context(repair_request), status=409
+        )
+    messages.success(request, _("Request %(number)s saved.") % {"number": repair_request.number})
+    if outcome == "save_next":
+        following = selectors.desk_next_request(after=repair_request)
+        if following is not None:
+            return redirect("tickets:desk_triage", request_uuid=following.uuid)
+        return redirect("tickets:desk_queue")
+    return redirect("tickets:desk_triage", request_uuid=repair_request.uuid)
