@@ -4,8 +4,22 @@ from .models import Contract, Contractor, RepairRequest, ResponsibilityRule, Wor
 
 
 class ResponsibilityRuleInline(admin.TabularInline):
+    """Read-only here: rules are changed on the responsibility matrix page, which refuses past dates and
+    records who changed what."""
+
     model = ResponsibilityRule
-    extra = 1
+    extra = 0
+    fields = ("responsibility", "effective_from")
+    readonly_fields = ("responsibility", "effective_from")
+
+    def has_add_permission(self, request, obj=None):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False
 
 
 @admin.register(WorkCategory)

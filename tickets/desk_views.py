@@ -15,7 +15,8 @@ from django_tables2 import RequestConfig
 from zelfbeheer.accounts.decorators import role_required
 from zelfbeheer.accounts.roles import Role
 
-from . import selectors, triage
+from . import selectors, sla, triage
+from .constants import PauseReason, SlaState
 from .desk_forms import (
     BulkActionForm,
     ForwardForm,
@@ -26,6 +27,8 @@ from .desk_forms import (
 )
 from .filters import DeskQueueFilter
 from .models import RepairRequest, SavedQueueFilter
+from .signals_planned import repeated_defects
+from .sla import office_settings_get
 from .tables import DeskQueueTable
 
 DESK = (Role.DESK, Role.COORDINATOR)
@@ -57,6 +60,8 @@ def desk_queue(request: HttpRequest) -> HttpResponse:
         "save_filter_form": SaveFilterForm(initial={"query": request.GET.urlencode()}),
         "saved_filters": SavedQueueFilter.objects.filter(user=request.user),
         "current_query": request.GET.urlencode(),
+        "sla_counts": selectors.desk_sla_counts(),
+        "SlaState": SlaState,
     }
     if request.htmx:
         return render(request, "tickets/desk_queue.html#queue", context)
@@ -161,6 +166,7 @@ def _triage_context(repair_request: RepairRequest, **forms) -> dict:
         "own_job_form": forms.get("own_job_form") or OwnJobForm(initial={"version": version}),
         "forward_form": forms.get("forward_form") or ForwardForm(initial={"version": version}),
         "merge_form": forms.get("merge_form") or MergeForm(),
+        "pause_reasons": PauseReason.choices,
     }
 
 
@@ -236,4 +242,40 @@ def desk_triage(request: HttpRequest, request_uuid) -> HttpResponse:
         if following is not None:
             return redirect("tickets:desk_triage", request_uuid=following.uuid)
         return redirect("tickets:desk_queue")
+    return redirect("tickets:desk_triage", request_uuid=repair_request.uuid)
+
+
+@role_required(*DESK)
+def desk_signals(request: HttpRequest) -> HttpResponse:
+    """Repeated defects, for the corporation's planned maintenance; one click forwards the latest request."""
+    return render(
+        request,
+        "tickets/desk_signals.html",
+        {"signals": repeated_defects(), "settings": office_settings_get()},
+    )
+
+
+@role_required(*DESK)
+@require_POST
+def desk_sla_pause(request: HttpRequest, request_uuid) -> HttpResponse:
+    repair_request = _desk_request(request, request_uuid)
+    reason = request.POST.get("reason", "")
+    if reason not in PauseReason.values:
+        messages.error(request, _("Choose why the clock waits."))
+        return redirect("tickets:desk_triage", request_uuid=repair_request.uuid)
+    try:
+        sla.sla_pause(repair_request=repair_request, reason=reason, actor=request.user)
+    except sla.SlaClockRefused as refusal:
+        messages.error(request, str(refusal))
+    return redirect("tickets:desk_triage", request_uuid=repair_request.uuid)
+
+
+@role_required(*DESK)
+@require_POST
+def desk_sla_resume(request: HttpRequest, request_uuid) -> HttpResponse:
+    repair_request = _desk_request(request, request_uuid)
+    try:
+        sla.sla_resume(repair_request=repair_request, actor=request.user)
+    except sla.SlaClockRefused as refusal:
+        messages.error(request, str(refusal))
     return redirect("tickets:desk_triage", request_uuid=repair_request.uuid)

@@ -10,7 +10,7 @@ Until the daily-maintenance phase starts, the foundation's work is recorded and 
 corporation; the tenant's own jobs stay the tenant's.
 """
 
-from collections.abc import Iterable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
 from datetime import date, datetime
 from typing import Any
@@ -137,6 +137,14 @@ def maintenance_starts_on() -> date | None:
     )
 
 
+def subscription_handler(on_date: date) -> str:
+    """Who does a subscriber's small repair: Bo-Ex until daily maintenance starts, then the foundation."""
+    starts_on = maintenance_starts_on()
+    if starts_on is not None and on_date < starts_on:
+        return Responsibility.CORPORATION
+    return Responsibility.FOUNDATION
+
+
 def responsibility_explain(category: WorkCategory, on_date: date) -> Resolution:
     """Who is responsible for a category on a date, and why; two queries."""
     rules = list(
@@ -238,13 +246,17 @@ _OUTCOME_OF = {
 def responsibility_preview(category: WorkCategory, on_date: date) -> dict[str, Any]:
     """What happens to a request for this category reported on a date, for every household.
 
-    Mirrors `services.repair_request_submit`: a tenant's own job becomes the foundation's work, booked to
-    the subscription, for households with the service subscription; everything else is the same for them.
+    Mirrors `services.repair_request_submit`: for households with the service subscription a tenant's own
+    job is done for them, booked to the subscription: by the foundation once daily maintenance has started,
+    by Bo-Ex before that. Everything else is the same for them.
     """
     starts_on = maintenance_starts_on()
     resolution = responsibility_explain(category, on_date)
     outcome = _OUTCOME_OF[Responsibility(resolution.responsibility)]
-    subscriber_outcome = Outcome.SUBSCRIPTION if outcome == Outcome.TENANT else outcome
+    subscriber_outcome = outcome
+    if outcome == Outcome.TENANT:
+        handled_by_foundation = subscription_handler(on_date) == Responsibility.FOUNDATION
+        subscriber_outcome = Outcome.SUBSCRIPTION if handled_by_foundation else Outcome.CORPORATION
     return {
         "category": category,
         "on_date": on_date,
@@ -357,7 +369,7 @@ class ChangeLine:
 CHANGE_LABELS = {"+": _("added"), "~": _("changed"), "-": _("removed")}
 
 
-def _changes_union():
+def _changes_union() -> models.QuerySet:
     """Rule and phase history in one ordered list of (kind, history_id, history_date)."""
     text = CharField()
     # The historical models order themselves; a compound statement allows only the outer ordering.
@@ -370,7 +382,9 @@ def _changes_union():
     return rules.union(phases, all=True).order_by("-history_date", "-history_id")
 
 
-def _with_previous(records: list[Any], value_of) -> dict[int, tuple[Any, str]]:
+def _with_previous(
+    records: list[Any], value_of: Callable[[Any], str]
+) -> dict[int, tuple[Any, str]]:
     """Per history row: the row and the value before it (of the same object), oldest first."""
     found: dict[int, tuple[Any, str]] = {}
     before: dict[int, str] = {}

@@ -13,6 +13,7 @@ from zelfbeheer.housing.models import Household
 
 from .constants import (
     ACTIVE_WORK_ORDER_STATUSES,
+    OPEN_REQUEST_STATUSES,
     EventVisibility,
     RequestStatus,
     Responsibility,
@@ -265,3 +266,13 @@ def desk_next_request(after: RepairRequest) -> RepairRequest | None:
         .order_by(URGENCY_ORDER, "created_at")
         .first()
     )
+
+
+def desk_sla_counts() -> dict[str, int]:
+    """How many open requests are at risk or overdue, for the desk's start page (one query)."""
+    counts = RepairRequest.objects.filter(status__in=OPEN_REQUEST_STATUSES).aggregate(
+        at_risk=Count("pk", filter=Q(sla_state="at_risk")),
+        overdue=Count("pk", filter=Q(sla_state="overdue")),
+        flagged=Count("pk", filter=Q(routing_flagged=True, status__in=("REG", "BEO"))),
+    )
+    return counts

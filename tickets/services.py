@@ -20,7 +20,6 @@ from django.utils.translation import gettext as _
 
 from zelfbeheer.accounts.models import User
 from zelfbeheer.housing.models import Building, ContactPreference, Household
-from zelfbeheer.workdays import add_working_days
 
 from .constants import (
     ACTIVE_WORK_ORDER_STATUSES,
@@ -30,19 +29,10 @@ from .constants import (
     EventVisibility,
     RequestStatus,
     Responsibility,
-    Urgency,
     WorkOrderStatus,
 )
 from .models import RepairRequest, RequestEvent, RequestNumberSequence, WorkCategory, WorkOrder
 from .selectors import eligible_contracts_for, responsibility_for, token_hash
-
-# (response, resolution) targets per urgency, after the sector norms in DESIGN.md.
-SLA_TARGETS = {
-    Urgency.EMERGENCY: (timedelta(hours=2), timedelta(hours=24)),
-    Urgency.URGENT: (timedelta(hours=24), timedelta(days=2)),
-}
-NORMAL_RESPONSE_WORKING_DAYS = 5
-NORMAL_RESOLUTION_WORKING_DAYS = 10
 
 
 class RoutingNotPossible(Exception):
@@ -89,16 +79,6 @@ def _enqueue_household_notification(event_id: int) -> None:
     notify_household.delay(event_id)
 
 
-def _sla_due_dates(urgency: str, received_at):
-    if urgency in SLA_TARGETS:
-        response, resolution = SLA_TARGETS[urgency]
-        return received_at + response, received_at + resolution
-    return (
-        add_working_days(received_at, NORMAL_RESPONSE_WORKING_DAYS),
-        add_working_days(received_at, NORMAL_RESOLUTION_WORKING_DAYS),
-    )
-
-
 def repair_request_submit(
     *,
     category: WorkCategory,
@@ -127,12 +107,16 @@ def repair_request_submit(
     responsibility = responsibility_for(category, timezone.localdate(now))
     booked_to_subscription = False
     if responsibility == Responsibility.TENANT and household and household.has_service_subscription:
-        responsibility = Responsibility.FOUNDATION
+        from .matrix import subscription_handler
+
+        responsibility = subscription_handler(timezone.localdate(now))
         booked_to_subscription = True
     if category.is_shared_area and household is not None:
         building = household.home.building
     urgency = category.default_urgency
-    response_due, resolution_due = _sla_due_dates(urgency, now)
+    from .sla import sla_due_dates  # sla uses request_event_add from this module
+
+    response_due, resolution_due = sla_due_dates(urgency, now)
     with transaction.atomic():
         repair_request = RepairRequest.objects.create(
             number=_request_number_next(timezone.localdate(now).year),

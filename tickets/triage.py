@@ -49,6 +49,14 @@ def _bump(repair_request: RepairRequest, *fields: str) -> None:
     repair_request.save(update_fields=[*fields, "version", "updated_at"])
 
 
+def _close(repair_request: RepairRequest, status: str, *fields: str) -> None:
+    """Leave the request: status set, a paused SLA clock cleared (a closed request has no clock)."""
+    repair_request.status = status
+    repair_request.sla_paused_since = None
+    repair_request.sla_pause_reason = ""
+    _bump(repair_request, "status", "sla_paused_since", "sla_pause_reason", *fields)
+
+
 def repair_request_triage(
     *,
     repair_request: RepairRequest,
@@ -183,9 +191,8 @@ def repair_request_forward_to_corporation(
         )
         old_status = locked.status
         locked.responsibility = Responsibility.CORPORATION
-        locked.status = RequestStatus.CLOSED
         locked.completed_at = timezone.now()
-        _bump(locked, "responsibility", "status", "completed_at")
+        _close(locked, RequestStatus.CLOSED, "responsibility", "completed_at")
         services.request_event_add(
             locked, "forwarded_to_corporation", actor=actor, old_status=old_status
         )
@@ -216,9 +223,8 @@ def repair_request_explain_own_job(
             )
         old_status = locked.status
         locked.responsibility = Responsibility.TENANT
-        locked.status = RequestStatus.CLOSED
         locked.completed_at = timezone.now()
-        _bump(locked, "responsibility", "status", "completed_at")
+        _close(locked, RequestStatus.CLOSED, "responsibility", "completed_at")
         services.request_event_add(
             locked, "own_job_explained", actor=actor, old_status=old_status, message=advice.strip()
         )
@@ -251,8 +257,7 @@ def repair_requests_merge(
                 )
             old_status = locked.status
             locked.duplicate_of = main
-            locked.status = RequestStatus.CANCELLED
-            _bump(locked, "duplicate_of", "status")
+            _close(locked, RequestStatus.CANCELLED, "duplicate_of")
             services.request_event_add(
                 locked, "merged", actor=actor, old_status=old_status, data={"number": main.number}
             )

@@ -88,7 +88,18 @@ urlpatterns = [
     path("balie/bulk/", desk_views.desk_bulk, name="desk_bulk"),
     path("balie/weergave-opslaan/", desk_views.desk_save_filter, name="desk_save_filter"),
     path("balie/melding/<uuid:request_uuid>/", desk_views.desk_triage, name="desk_triage"),
+    path(
+        "balie/melding/<uuid:request_uuid>/klok-pauze/",
+        desk_views.desk_sla_pause,
+        name="desk_sla_pause",
+    ),
+    path(
+        "balie/melding/<uuid:request_uuid>/klok-verder/",
+        desk_views.desk_sla_resume,
+        name="desk_sla_resume",
+    ),
     path("balie/bellijst/", views.desk_call_list, name="desk_call_list"),
+    path("balie/signalen/", desk_views.desk_signals, name="desk_signals"),
     path("balie/intake/", intake_views.intake_search, name="intake_search"),
     path(
         "balie/intake/<uuid:household_uuid>/",

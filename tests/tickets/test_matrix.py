@@ -474,3 +474,32 @@ def test_malformed_posts_change_nothing(client, coordinator, name, data):
     assert ResponsibilityRule.objects.count() == 1
     assert not Phase.objects.exists()
     assert not ResponsibilityRule.history.exclude(history_type="+").exists()
+
+
+def test_subscribers_small_repairs_go_to_bo_ex_before_daily_maintenance_starts(routable):
+    from datetime import timedelta
+
+    from django.utils import timezone
+
+    from tickets import services
+    from tickets.constants import Responsibility
+    from tickets.matrix import phase_set
+
+    washer = WorkCategoryFactory(
+        code="tap-washer-sub", parent=routable.category.parent, responsibility="tenant"
+    )
+    routable.household.has_service_subscription = True
+    routable.household.save()
+    phase_set(
+        code="daily_maintenance", starts_on=timezone.localdate() + timedelta(days=30), actor=None
+    )
+
+    before = services.repair_request_submit(
+        household=routable.household, category=washer, description="Drupt"
+    )
+
+    assert (before.responsibility, before.booked_to_subscription) == (
+        Responsibility.CORPORATION,
+        True,
+    )
+    assert not before.work_orders.exists()

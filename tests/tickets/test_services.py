@@ -11,6 +11,7 @@ from tickets import services
 from tickets.constants import RequestStatus, Responsibility, Urgency, WorkOrderStatus
 from tickets.models import RepairRequest, WorkOrder
 from tickets.selectors import responsibility_for, token_hash
+from tickets.sla import sla_due_dates
 
 from ..factories import ContractFactory, ContractorFactory, HouseholdFactory, WorkCategoryFactory
 
@@ -138,11 +139,11 @@ def test_responsibility_follows_the_phase_dates(db):
     assert responsibility_for(category, date(2026, 7, 1)) == Responsibility.FOUNDATION
 
 
-def test_sla_due_dates_skip_weekends_and_kings_day():
+def test_sla_due_dates_skip_weekends_and_kings_day(db):
     # Friday 24 April 2026, 10:00: Monday 27 April is King's Day.
     received = datetime(2026, 4, 24, 10, 0, tzinfo=AMSTERDAM)
 
-    response_due, resolution_due = services._sla_due_dates(Urgency.NORMAL, received)
+    response_due, resolution_due = sla_due_dates(Urgency.NORMAL, received)
 
     assert response_due.date() == date(2026, 5, 4)  # Tue 28, Wed 29, Thu 30, Fri 1, Mon 4
     assert resolution_due.date() == date(2026, 5, 11)
