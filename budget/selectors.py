@@ -8,7 +8,7 @@ from django.db.models.functions import Coalesce
 from django.http import Http404
 
 from tickets.constants import RequestStatus
-from tickets.models import RepairRequest, WorkCategory
+from tickets.models import RepairRequest, Visit, VisitReason, WorkCategory
 from zelfbeheer.accounts.models import User
 from zelfbeheer.accounts.roles import Role, has_role
 
@@ -65,7 +65,22 @@ def monthly_figures(period_start: date, period_end: date) -> dict:
         .annotate(count=Count("pk"))
         .order_by("-count", "category__parent__name")
     )
-    return {"totals": totals, "by_trade": list(by_category)}
+    visits = (
+        Visit.objects.filter(visited_at__date__gte=period_start, visited_at__date__lt=period_end)
+        .values("reason")
+        .annotate(count=Count("pk"))
+        .order_by("-count", "reason")
+    )
+    reason_labels = dict(VisitReason.choices)
+    return {
+        "totals": totals,
+        "by_trade": list(by_category),
+        "visits": [
+            {"reason": reason_labels.get(row["reason"], row["reason"]), "count": row["count"]}
+            for row in visits
+        ],
+        "visits_total": sum(row["count"] for row in visits),
+    }
 
 
 def monthly_reports_visible_to(user: User) -> QuerySet[MonthlyReport]:

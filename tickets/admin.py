@@ -1,6 +1,16 @@
 from django.contrib import admin
+from simple_history.admin import SimpleHistoryAdmin
 
-from .models import Contract, Contractor, RepairRequest, ResponsibilityRule, WorkCategory, WorkOrder
+from .models import (
+    Contract,
+    Contractor,
+    OfficeSettings,
+    RepairRequest,
+    ResponsibilityRule,
+    SlaPolicy,
+    WorkCategory,
+    WorkOrder,
+)
 
 
 class ResponsibilityRuleInline(admin.TabularInline):
@@ -71,4 +81,32 @@ class WorkOrderAdmin(admin.ModelAdmin):
     )
 
     def has_add_permission(self, request):
+        return False
+
+
+@admin.register(SlaPolicy)
+class SlaPolicyAdmin(SimpleHistoryAdmin):
+    list_display = (
+        "urgency",
+        "response_amount",
+        "response_unit",
+        "resolution_amount",
+        "resolution_unit",
+    )
+
+    def has_add_permission(self, request):
+        return False  # one row per urgency, seeded by migration
+
+    def has_delete_permission(self, request, obj=None):
+        return False
+
+
+@admin.register(OfficeSettings)
+class OfficeSettingsAdmin(SimpleHistoryAdmin):
+    list_display = ("__str__", "repeat_defect_count", "repeat_defect_months", "at_risk_fraction")
+
+    def has_add_permission(self, request):
+        return not OfficeSettings.objects.exists()
+
+    def has_delete_permission(self, request, obj=None):
         return False

@@ -26,7 +26,7 @@ from .desk_forms import (
     TriageForm,
 )
 from .filters import DeskQueueFilter
-from .models import RepairRequest, SavedQueueFilter
+from .models import Referral, RepairRequest, SavedQueueFilter
 from .signals_planned import repeated_defects
 from .sla import office_settings_get
 from .tables import DeskQueueTable
@@ -279,3 +279,21 @@ def desk_sla_resume(request: HttpRequest, request_uuid) -> HttpResponse:
     except sla.SlaClockRefused as refusal:
         messages.error(request, str(refusal))
     return redirect("tickets:desk_triage", request_uuid=repair_request.uuid)
+
+
+@role_required(Role.DESK, Role.COORDINATOR, Role.CORPORATION)
+@require_http_methods(["GET", "POST"])
+def referrals(request: HttpRequest) -> HttpResponse:
+    """What was passed on to Bo-Ex; Bo-Ex (or the desk, after a phone call) records that it arrived."""
+    if request.method == "POST":
+        referral_id = request.POST.get("referral", "")
+        referral = (
+            Referral.objects.filter(pk=int(referral_id)).first() if referral_id.isdigit() else None
+        )
+        if referral is None:
+            messages.error(request, _("That referral does not exist."))
+        else:
+            triage.referral_acknowledge(referral=referral, actor=request.user)
+            messages.success(request, _("Marked as received by Bo-Ex."))
+        return redirect("tickets:referrals")
+    return render(request, "tickets/referrals.html", {"referrals": selectors.referrals_recent()})

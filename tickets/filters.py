@@ -4,7 +4,7 @@ import django_filters
 from django.db.models import Q, QuerySet
 from django.utils.translation import gettext_lazy as _
 
-from zelfbeheer.housing.models import Building
+from zelfbeheer.housing.models import Building, Complex
 
 from .constants import (
     ACTIVE_WORK_ORDER_STATUSES,
@@ -57,6 +57,9 @@ class DeskQueueFilter(django_filters.FilterSet):
         method="filter_building",
         queryset=Building.objects.select_related("complex"),
     )
+    complex = django_filters.ModelChoiceFilter(
+        label=_("Complex"), method="filter_complex", queryset=Complex.objects.all()
+    )
     channel = django_filters.ChoiceFilter(label=_("Channel"), choices=Channel.choices)
     responsibility = django_filters.ChoiceFilter(
         label=_("Responsible"), choices=Responsibility.choices
@@ -85,6 +88,9 @@ class DeskQueueFilter(django_filters.FilterSet):
 
     def filter_building(self, queryset: QuerySet, name: str, value: Building) -> QuerySet:
         return queryset.filter(Q(home__building=value) | Q(building=value))
+
+    def filter_complex(self, queryset: QuerySet, name: str, value: Complex) -> QuerySet:
+        return queryset.filter(Q(home__building__complex=value) | Q(building__complex=value))
 
     def filter_contractor(self, queryset: QuerySet, name: str, value: Contractor) -> QuerySet:
         return queryset.filter(

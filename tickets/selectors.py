@@ -3,7 +3,18 @@
 import hashlib
 from datetime import date, datetime
 
-from django.db.models import Case, Count, IntegerField, OuterRef, Q, QuerySet, Subquery, Value, When
+from django.db.models import (
+    Case,
+    Count,
+    F,
+    IntegerField,
+    OuterRef,
+    Q,
+    QuerySet,
+    Subquery,
+    Value,
+    When,
+)
 from django.http import Http404
 from django.utils import timezone
 
@@ -22,6 +33,7 @@ from .constants import (
 from .models import (
     CallListEntry,
     Contract,
+    Referral,
     RepairRequest,
     RequestEvent,
     WorkCategory,
@@ -276,3 +288,14 @@ def desk_sla_counts() -> dict[str, int]:
         flagged=Count("pk", filter=Q(routing_flagged=True, status__in=("REG", "BEO"))),
     )
     return counts
+
+
+def referrals_recent(limit: int = 200) -> QuerySet[Referral]:
+    """The latest referrals to Bo-Ex, unacknowledged first."""
+    return Referral.objects.select_related(
+        "request__category__parent",
+        "request__home",
+        "request__building",
+        "sent_by",
+        "acknowledged_by",
+    ).order_by(F("acknowledged_at").asc(nulls_first=True), "-sent_at")[:limit]

@@ -100,6 +100,7 @@ urlpatterns = [
     ),
     path("balie/bellijst/", views.desk_call_list, name="desk_call_list"),
     path("balie/signalen/", desk_views.desk_signals, name="desk_signals"),
+    path("doorverwijzingen/", desk_views.referrals, name="referrals"),
     path("balie/intake/", intake_views.intake_search, name="intake_search"),
     path(
         "balie/intake/<uuid:household_uuid>/",

@@ -98,3 +98,17 @@ def test_others_cannot_see_the_budget_or_reports(client, role, db):
 
     assert client.get(reverse("budget:dashboard")).status_code == 403
     assert client.get(reverse("budget:report_download", args=[report.uuid])).status_code == 403
+
+
+def test_office_visits_are_in_the_monthly_report(month_with_a_completed_repair):
+    from tickets.intake import visit_record
+
+    period, _routable = month_with_a_completed_repair
+    desk = UserFactory(role=Role.DESK)
+    visit_record(reason="rent", handled_by=desk, referred_to="Bo-Ex")
+    visit_record(reason="rent", handled_by=desk)
+    visit_record(reason="repair", handled_by=desk)
+
+    text = pdf_text(monthly_report_generate(period))
+
+    assert "Totaal: 3" in text

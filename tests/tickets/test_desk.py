@@ -283,3 +283,115 @@ def test_queue_query_count_is_the_same_at_20_and_2000_requests(desk_client, rout
 
     assert small == large
     assert large[0] <= 12
+
+
+def test_the_desk_pauses_and_resumes_the_clock(desk_client, unrouted):
+    target = unrouted[0]
+    due_before = target.resolution_due
+
+    desk_client.post(reverse("tickets:desk_sla_pause", args=[target.uuid]), {"reason": "no_access"})
+    target.refresh_from_db()
+    paused = target.sla_paused_since is not None
+    bad = desk_client.post(
+        reverse("tickets:desk_sla_pause", args=[target.uuid]), {"reason": "holiday"}
+    )
+    desk_client.post(reverse("tickets:desk_sla_resume", args=[target.uuid]))
+    target.refresh_from_db()
+
+    assert paused
+    assert bad.status_code == 302
+    assert target.sla_paused_since is None
+    assert target.resolution_due >= due_before
+    assert target.events.filter(kind="sla_paused").exists()
+
+
+def test_the_start_page_counts_overdue_and_at_risk(desk_client, unrouted):
+    RepairRequest.objects.filter(pk=unrouted[0].pk).update(sla_state="overdue")
+    RepairRequest.objects.filter(pk=unrouted[1].pk).update(sla_state="at_risk")
+
+    page = queue(desk_client)
+    overdue = queue(desk_client, sla_state="overdue")
+
+    assert 'href="?sla_state=overdue">1 ' in page
+    assert unrouted[0].number in overdue and unrouted[1].number not in overdue
+
+
+def test_repeated_defects_are_signalled_and_can_be_forwarded(desk_client, routable, unrouted):
+    from tickets.signals_planned import repeated_defects
+
+    home_requests = [
+        services.repair_request_submit(
+            household=routable.household, category=routable.category, description=f"Weer {n}"
+        )
+        for n in range(3)
+    ]
+    signals = repeated_defects()
+    page = desk_client.get(reverse("tickets:desk_signals")).content.decode()
+
+    assert [(signal.place, signal.count) for signal in signals] == [("home", 3)]
+    assert all(request.number in page for request in home_requests)
+    latest = signals[0].requests[0]
+    desk_client.post(
+        reverse("tickets:desk_triage", args=[latest.uuid]),
+        {"outcome": "forward", "version": latest.version, "summary": "Herhaald defect"},
+    )
+    assert Referral.objects.get().request == latest
+
+
+def test_signals_query_count_does_not_grow(desk_client, routable):
+    def count() -> int:
+        with CaptureQueriesContext(connection) as context:
+            desk_client.get(reverse("tickets:desk_signals"))
+        return len(context.captured_queries)
+
+    for n in range(3):
+        services.repair_request_submit(
+            household=routable.household, category=routable.category, description=f"A{n}"
+        )
+    count()  # the first visit creates the office settings row
+    few = count()
+    for _group in range(5):
+        household = HouseholdFactory(tenant=True)
+        for n in range(3):
+            services.repair_request_submit(
+                household=household, category=routable.category, description=f"B{n}"
+            )
+
+    assert count() == few
+
+
+def test_bo_ex_marks_a_referral_received(client, desk_client, unrouted):
+    desk_client.post(
+        reverse("tickets:desk_bulk"), {"action": "forward", "selection": [unrouted[0].pk]}
+    )
+    referral = Referral.objects.get()
+    bo_ex = UserFactory(role=Role.CORPORATION)
+    client.force_login(bo_ex)
+
+    page = client.get(reverse("tickets:referrals")).content.decode()
+    client.post(reverse("tickets:referrals"), {"referral": referral.pk})
+    client.post(reverse("tickets:referrals"), {"referral": "x"})
+
+    referral.refresh_from_db()
+    assert unrouted[0].number in page
+    assert referral.acknowledged_by == bo_ex
+    client.force_login(UserFactory(role=Role.TENANT))
+    assert client.get(reverse("tickets:referrals")).status_code == 403
+
+
+def test_the_queue_filters_by_complex(desk_client, routable, unrouted):
+    from ..factories import BuildingFactory, ComplexFactory
+
+    other_complex = ComplexFactory(code="ANDERS", name="Ander complex")
+    elsewhere = services.repair_request_submit(
+        household=HouseholdFactory(
+            tenant=True, home__building=BuildingFactory(complex=other_complex)
+        ),
+        category=routable.category,
+        description="Elders",
+    )
+
+    page = queue(desk_client, complex=other_complex.pk)
+
+    assert elsewhere.number in page
+    assert unrouted[0].number not in page
