@@ -12,8 +12,15 @@ from allauth.mfa.totp.internal.auth import TOTP, generate_totp_secret
 from django.db import transaction
 
 from budget.models import BudgetLine, FinancialYear
-from tickets.constants import Responsibility, Urgency
-from tickets.models import Contract, Contractor, RepairRequest, ResponsibilityRule, WorkCategory
+from tickets.constants import PhaseCode, Responsibility, Urgency
+from tickets.models import (
+    Contract,
+    Contractor,
+    Phase,
+    RepairRequest,
+    ResponsibilityRule,
+    WorkCategory,
+)
 from zelfbeheer.accounts.models import User
 from zelfbeheer.accounts.roles import MFA_REQUIRED_ROLES, Role
 from zelfbeheer.accounts.services import role_groups_ensure, user_set_roles
@@ -211,7 +218,16 @@ def _households_load(homes: list[Home]) -> list[Household]:
     return households
 
 
+def _phases_load() -> None:
+    for code, starts_on in (
+        (PhaseCode.SOCIAL_MANAGEMENT, SOCIAL_MANAGEMENT_START),
+        (PhaseCode.DAILY_MAINTENANCE, DAILY_MAINTENANCE_START),
+    ):
+        Phase.objects.update_or_create(code=code, defaults={"starts_on": starts_on})
+
+
 def _categories_load() -> dict[str, WorkCategory]:
+    _phases_load()
     categories = {}
     for trade_code, trade_name, defects in CATEGORY_TREE:
         trade, _ = WorkCategory.objects.update_or_create(
