@@ -128,6 +128,16 @@ WEEKDAYS = [
 DAY_PARTS = [("morning", _("morning")), ("afternoon", _("afternoon"))]
 AVAILABILITY_SLOTS = [f"{day}-{part}" for day, _day in WEEKDAYS for part, _part in DAY_PARTS]
 
+
+def availability_slot_label(slot: str) -> str:
+    """'mon-morning' → 'Monday morning' in the reader's language; unknown codes are shown as they are."""
+    day, _dash, part = slot.partition("-")
+    day_label, part_label = dict(WEEKDAYS).get(day), dict(DAY_PARTS).get(part)
+    if day_label is None or part_label is None:
+        return slot
+    return f"{day_label} {part_label}"
+
+
 # How long after completion a tenant may say the problem is not solved.
 REOPEN_WINDOW_DAYS = 14
 

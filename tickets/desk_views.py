@@ -16,7 +16,7 @@ from zelfbeheer.accounts.decorators import role_required
 from zelfbeheer.accounts.roles import Role
 
 from . import selectors, sla, triage
-from .constants import PauseReason, SlaState
+from .constants import PauseReason, Responsibility, SlaState
 from .desk_forms import (
     BulkActionForm,
     ForwardForm,
@@ -60,6 +60,9 @@ def desk_queue(request: HttpRequest) -> HttpResponse:
         "save_filter_form": SaveFilterForm(initial={"query": request.GET.urlencode()}),
         "saved_filters": SavedQueueFilter.objects.filter(user=request.user),
         "current_query": request.GET.urlencode(),
+        "filters_active": any(
+            key in request.GET for key in DeskQueueFilter.base_filters if key != "preset"
+        ),
         "sla_counts": selectors.desk_sla_counts(),
         "SlaState": SlaState,
     }
@@ -146,11 +149,12 @@ def _desk_request(request: HttpRequest, request_uuid) -> RepairRequest:
 
 def _triage_context(repair_request: RepairRequest, **forms) -> dict:
     version = repair_request.version
+    matrix_responsibility = selectors.responsibility_for(
+        repair_request.category, timezone.localdate(repair_request.created_at)
+    )
     return {
         "repair_request": repair_request,
-        "matrix_responsibility": selectors.responsibility_for(
-            repair_request.category, timezone.localdate(repair_request.created_at)
-        ),
+        "matrix_responsibility_label": Responsibility(matrix_responsibility).label,
         "events": repair_request.events.select_related("actor").order_by("created_at", "pk"),
         "photos": repair_request.photos.all(),
         "work_order": selectors.repair_request_current_work_order(repair_request),

@@ -24,6 +24,7 @@ from .constants import (
     SlaUnit,
     Urgency,
     WorkOrderStatus,
+    availability_slot_label,
 )
 
 
@@ -232,6 +233,10 @@ class RepairRequest(models.Model):
     @property
     def location(self) -> str:
         return str(self.home) if self.home_id else str(self.building)
+
+    @property
+    def availability_labels(self) -> list[str]:
+        return [availability_slot_label(slot) for slot in self.availability_slots]
 
     @property
     def complex_id(self) -> int:
