@@ -31,7 +31,14 @@ from .constants import (
     Responsibility,
     WorkOrderStatus,
 )
-from .models import RepairRequest, RequestEvent, RequestNumberSequence, WorkCategory, WorkOrder
+from .models import (
+    Referral,
+    RepairRequest,
+    RequestEvent,
+    RequestNumberSequence,
+    WorkCategory,
+    WorkOrder,
+)
 from .selectors import eligible_contracts_for, responsibility_for, token_hash
 
 
@@ -148,7 +155,17 @@ def repair_request_submit(
         if responsibility == Responsibility.FOUNDATION:
             transaction.on_commit(lambda: enqueue_routing(repair_request.pk))
         elif responsibility == Responsibility.CORPORATION:
-            request_event_add(repair_request, "forwarded_to_corporation")
+            # Bo-Ex's work (before daily maintenance starts, or structural): recorded, passed on, closed here.
+            Referral.objects.create(
+                request=repair_request,
+                summary=f"{repair_request.number}: {category} – {repair_request.location}\n{description}",
+            )
+            repair_request.status = RequestStatus.CLOSED
+            repair_request.completed_at = now
+            repair_request.save(update_fields=["status", "completed_at"])
+            request_event_add(
+                repair_request, "forwarded_to_corporation", old_status=RequestStatus.REGISTERED
+            )
         else:
             request_event_add(repair_request, "tenant_responsibility")
         transaction.on_commit(lambda: _enqueue_confirmation(repair_request.pk))

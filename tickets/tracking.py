@@ -42,6 +42,7 @@ def can_reopen(repair_request: RepairRequest, now=None) -> bool:
     now = now or timezone.now()
     return (
         repair_request.status in DONE_STATUSES
+        and repair_request.responsibility == Responsibility.FOUNDATION
         and repair_request.completed_at is not None
         and now - repair_request.completed_at <= timedelta(days=REOPEN_WINDOW_DAYS)
     )

@@ -503,3 +503,31 @@ def test_subscribers_small_repairs_go_to_bo_ex_before_daily_maintenance_starts(r
         True,
     )
     assert not before.work_orders.exists()
+
+
+def test_before_daily_maintenance_a_technical_request_is_forwarded_to_bo_ex_with_a_referral(
+    routable,
+):
+    from datetime import timedelta
+
+    from django.utils import timezone
+
+    from tickets import services
+    from tickets.constants import RequestStatus
+    from tickets.matrix import phase_set
+    from tickets.models import Referral
+
+    phase_set(
+        code="daily_maintenance", starts_on=timezone.localdate() + timedelta(days=30), actor=None
+    )
+
+    forwarded = services.repair_request_submit(
+        household=routable.household, category=routable.category, description="Kraan lekt"
+    )
+
+    assert (forwarded.responsibility, forwarded.status) == (
+        Responsibility.CORPORATION,
+        RequestStatus.CLOSED,
+    )
+    assert Referral.objects.get().request == forwarded
+    assert not forwarded.work_orders.exists()
