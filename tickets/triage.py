@@ -122,8 +122,8 @@ def repair_request_triage(
                 visibility=EventVisibility.INTERNAL,
                 message=_("Matrix says %(expected)s, set to %(chosen)s: %(reason)s")
                 % {
-                    "expected": expected,
-                    "chosen": responsibility,
+                    "expected": Responsibility(expected).label,
+                    "chosen": Responsibility(responsibility).label,
                     "reason": override_reason.strip(),
                 },
             )

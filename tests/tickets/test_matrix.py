@@ -31,7 +31,8 @@ def daily_maintenance_from(starts_on: date) -> Phase:
 
 @pytest.fixture
 def coordinator(client):
-    user = UserFactory(role=Role.COORDINATOR)
+    # The coordinator reads English here, so the assertions can quote the source texts.
+    user = UserFactory(role=Role.COORDINATOR, preferred_language="en")
     client.force_login(user)
     return user
 
@@ -305,7 +306,7 @@ def test_a_past_date_is_refused_and_nothing_changes(client, coordinator):
 def test_a_rule_of_a_past_date_cannot_be_changed_through_the_service(coordinator):
     category = WorkCategoryFactory(responsibility=CORPORATION)
 
-    with pytest.raises(ValueError, match="past"):
+    with translation.override("en"), pytest.raises(ValueError, match="past"):
         matrix.responsibility_rule_set(
             category=category,
             responsibility=FOUNDATION,
