@@ -31,12 +31,38 @@ def actual_book_for_work_order(work_order: WorkOrder) -> BudgetEntry | None:
     budget_line = budget_line_for(work_order.request.category, booked_on)
     if budget_line is None:
         return None
+    # The commitment becomes the actual: an open commitment and an actual for one order would count twice.
+    BudgetEntry.objects.filter(work_order=work_order, kind=EntryKind.COMMITMENT).delete()
     entry, _created = BudgetEntry.objects.update_or_create(
         work_order=work_order,
         kind=EntryKind.ACTUAL,
         defaults={
             "budget_line": budget_line,
             "amount": work_order.total_cost,
+            "booked_on": booked_on,
+            "description": work_order.request.number,
+        },
+    )
+    return entry
+
+
+def commitment_book_for_work_order(work_order: WorkOrder) -> BudgetEntry | None:
+    """The accepted estimate as a commitment on the category's line; None without estimate or line.
+
+    Caller holds the work order's row lock.
+    """
+    if work_order.estimate is None:
+        return None
+    booked_on = timezone.localdate(work_order.accepted_at or timezone.now())
+    budget_line = budget_line_for(work_order.request.category, booked_on)
+    if budget_line is None:
+        return None
+    entry, _created = BudgetEntry.objects.update_or_create(
+        work_order=work_order,
+        kind=EntryKind.COMMITMENT,
+        defaults={
+            "budget_line": budget_line,
+            "amount": work_order.estimate,
             "booked_on": booked_on,
             "description": work_order.request.number,
         },

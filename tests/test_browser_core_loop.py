@@ -51,11 +51,14 @@ def test_tenant_report_is_routed_completed_by_the_contractor_and_booked(
     contractor_page = page.context.browser.new_context(locale="nl-NL").new_page()
     contractor_page.goto(base_url + link_path)
     expect(contractor_page).not_to_have_url(re.compile("/link/"))
+    contractor_page.locator("input[name=action][value=accept] ~ button[type=submit]").click()
+    expect(contractor_page.locator(".utrecht-alert")).to_be_visible()
+    contractor_page.locator("select[name=cause_found]").select_option("wear")
     contractor_page.get_by_label(re.compile("Wat is er gedaan|What was done")).fill(
         "Kraan vervangen."
     )
     contractor_page.get_by_label(re.compile("Totale kosten|Total cost")).fill("95,00")
-    contractor_page.locator("form.portal-form button[type=submit]").last.click()
+    contractor_page.locator("input[name=action][value=complete] ~ button[type=submit]").click()
     expect(contractor_page.locator(".utrecht-alert")).to_be_visible()
 
     # The cost is an actual on the board's budget page (board logs in with password and TOTP).

@@ -94,6 +94,16 @@ EVENT_TEXTS = {
     "rated": _("Thank you for rating the repair."),
     "also_affected": _("A neighbour reported that this affects them too."),
     "photos_added": _("Photos added: %(count)s."),
+    "work_order_sent": _("Work order sent to %(contractor)s."),
+    "contractor_declined": _("%(contractor)s declined: %(reason)s"),
+    "acceptance_expired": _("%(contractor)s did not accept in time."),
+    "missed_appointment": _(
+        "Nobody was home at the appointment. Please make a new appointment; a call-out fee may be charged."
+    ),
+    "follow_up_needed": _("Parts are needed; the contractor will make a follow-up appointment."),
+    "appointment_reminder": _(
+        "Reminder: the contractor comes on %(date)s between %(start)s and %(end)s."
+    ),
     "sla_paused": _(
         "We are waiting for you, so the repair deadline is on hold. Reason: %(pause_reason)s."
     ),
@@ -110,6 +120,9 @@ NOTIFIED_EVENT_KINDS = frozenset(
     {
         "contractor_assigned",
         "appointment_planned",
+        "appointment_reminder",
+        "missed_appointment",
+        "follow_up_needed",
         "completed",
         "forwarded_to_corporation",
         "merged",
@@ -166,3 +179,13 @@ class PhaseCode(models.TextChoices):
 
 # The legal backstop: a landlord must remedy a reported defect within six weeks (then: Huurcommissie).
 LEGAL_REMEDY_WEEKS = 6
+
+
+class CauseFound(models.TextChoices):
+    WEAR = "wear", _("Wear and tear")
+    RESIDENT = "resident", _("Caused by the resident")
+    SELF_MADE = "self_made", _("A change the resident made")
+
+
+# Causes that allow the desk to charge the repair to the tenant.
+CHARGEABLE_CAUSES = frozenset({CauseFound.RESIDENT, CauseFound.SELF_MADE})

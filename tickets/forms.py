@@ -6,7 +6,8 @@ from django.utils import timezone
 from django.utils.text import format_lazy
 from django.utils.translation import gettext_lazy as _
 
-from .constants import DAY_PARTS, WEEKDAYS, Room
+from .constants import DAY_PARTS, WEEKDAYS, CauseFound, Room
+from .models import VisitOutcome
 from .photo_services import photos_process_all
 from .photos import MAX_PHOTOS_PER_REQUEST, TOO_MANY_PHOTOS, PhotoRejected, ProcessedPhoto
 
@@ -228,4 +229,42 @@ class WorkOrderCompleteForm(forms.Form):
         max_digits=10,
         decimal_places=2,
         localize=True,
+    )
+    cause_found = forms.ChoiceField(
+        label=_("Cause found"),
+        choices=[("", "—"), *CauseFound.choices],
+        help_text=_("Damage by the resident or a change they made may be charged to the tenant."),
+    )
+    materials = forms.CharField(
+        label=_("Materials used"),
+        widget=forms.Textarea(attrs={"rows": 2}),
+        max_length=2000,
+        required=False,
+    )
+
+
+class AcceptForm(forms.Form):
+    estimate = forms.DecimalField(
+        label=_("Estimate excl. VAT (€)"),
+        min_value=Decimal("0"),
+        max_value=Decimal("100000"),
+        max_digits=10,
+        decimal_places=2,
+        localize=True,
+        required=False,
+    )
+
+
+class DeclineForm(forms.Form):
+    reason = forms.CharField(
+        label=_("Why do you decline?"), widget=forms.Textarea(attrs={"rows": 2}), max_length=1000
+    )
+
+
+class AttemptForm(forms.Form):
+    outcome = forms.ChoiceField(
+        label=_("What happened?"), choices=VisitOutcome.choices, widget=forms.RadioSelect
+    )
+    notes = forms.CharField(
+        label=_("Notes"), widget=forms.Textarea(attrs={"rows": 2}), max_length=2000, required=False
     )

@@ -13,6 +13,7 @@ from zelfbeheer.housing.models import Building, Complex, Home, Household
 from .constants import (
     ACTIVE_WORK_ORDER_STATUSES,
     EVENT_TEXTS,
+    CauseFound,
     Channel,
     EventVisibility,
     PauseReason,
@@ -340,6 +341,31 @@ class Contract(models.Model):
     priority = models.PositiveSmallIntegerField(
         _("priority"), default=1, help_text=_("1 is asked first.")
     )
+    categories = models.ManyToManyField(
+        WorkCategory,
+        blank=True,
+        related_name="category_contracts",
+        limit_choices_to={"parent__isnull": False},
+        verbose_name=_("only these defects"),
+        help_text=_("Leave empty to cover every defect of the trades."),
+    )
+    acceptance_hours = models.PositiveSmallIntegerField(
+        _("hours to accept a work order"),
+        default=24,
+        help_text=_("Not accepted in time: the next contractor is asked."),
+    )
+    emergency_acceptance_minutes = models.PositiveSmallIntegerField(
+        _("minutes to accept an emergency"), default=30
+    )
+    response_emergency_hours = models.PositiveSmallIntegerField(
+        _("response time for emergencies (hours)"), default=2
+    )
+    response_urgent_hours = models.PositiveSmallIntegerField(
+        _("response time for urgent work (hours)"), default=24
+    )
+    response_normal_working_days = models.PositiveSmallIntegerField(
+        _("response time for normal work (working days)"), default=5
+    )
 
     class Meta:
         verbose_name = _("contract")
@@ -369,6 +395,18 @@ class WorkOrder(models.Model):
     )
     routing_reason = models.TextField(_("why this contractor"), blank=True)
     created_at = models.DateTimeField(auto_now_add=True)
+    accept_before = models.DateTimeField(_("accept before"), null=True, blank=True)
+    accepted_at = models.DateTimeField(_("accepted at"), null=True, blank=True)
+    declined_at = models.DateTimeField(_("declined at"), null=True, blank=True)
+    decline_reason = models.TextField(_("reason for declining"), blank=True)
+    estimate = models.DecimalField(
+        _("estimate excl. VAT"), max_digits=10, decimal_places=2, null=True, blank=True
+    )
+    cause_found = models.CharField(
+        _("cause found"), max_length=16, choices=CauseFound.choices, blank=True
+    )
+    materials = models.TextField(_("materials used"), blank=True)
+    reminder_sent_at = models.DateTimeField(null=True, blank=True)
     completed_at = models.DateTimeField(_("completed at"), null=True, blank=True)
     appointment_start = models.DateTimeField(_("appointment from"), null=True, blank=True)
     appointment_end = models.DateTimeField(_("appointment until"), null=True, blank=True)
@@ -613,3 +651,49 @@ class SavedQueueFilter(models.Model):
 
     def __str__(self) -> str:
         return self.name
+
+
+class VisitOutcome(models.TextChoices):
+    NOT_HOME = "not_home", _("Nobody home")
+    PARTS_NEEDED = "parts_needed", _("Parts needed, follow-up appointment")
+
+
+class WorkOrderAttempt(models.Model):
+    """A visit that could not finish the job; a missed appointment costs a call-out fee."""
+
+    work_order = models.ForeignKey(WorkOrder, on_delete=models.CASCADE, related_name="attempts")
+    happened_at = models.DateTimeField(_("when"), default=timezone.now)
+    outcome = models.CharField(_("outcome"), max_length=16, choices=VisitOutcome.choices)
+    call_out_fee = models.DecimalField(_("call-out fee"), max_digits=8, decimal_places=2, default=0)
+    notes = models.TextField(_("notes"), blank=True)
+
+    class Meta:
+        verbose_name = _("visit without result")
+        verbose_name_plural = _("visits without result")
+        ordering = ["happened_at"]
+        constraints = [
+            models.CheckConstraint(
+                condition=models.Q(call_out_fee__gte=0), name="call_out_fee_not_negative"
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.work_order}: {self.get_outcome_display()}"
+
+
+class ApiToken(models.Model):
+    """A larger contractor's key to the JSON API; only its hash is kept."""
+
+    contractor = models.ForeignKey(Contractor, on_delete=models.CASCADE, related_name="api_tokens")
+    name = models.CharField(_("name"), max_length=100)
+    token_hash = models.CharField(max_length=64, unique=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+    last_used_at = models.DateTimeField(null=True, blank=True)
+    revoked_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("API key")
+        verbose_name_plural = _("API keys")
+
+    def __str__(self) -> str:
+        return f"{self.contractor}: {self.name}"

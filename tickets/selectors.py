@@ -2,19 +2,24 @@
 
 import hashlib
 from datetime import date, datetime
+from decimal import Decimal
 
 from django.db.models import (
     Case,
     Count,
+    DecimalField,
+    Exists,
     F,
     IntegerField,
     OuterRef,
     Q,
     QuerySet,
     Subquery,
+    Sum,
     Value,
     When,
 )
+from django.db.models.functions import Coalesce
 from django.http import Http404
 from django.utils import timezone
 
@@ -189,27 +194,68 @@ def repair_request_ids_awaiting_routing(created_before: datetime) -> list[int]:
 
 
 def eligible_contracts_for(repair_request: RepairRequest, on_date: date) -> QuerySet[Contract]:
-    """Valid contracts of active contractors covering the request's trade and complex, best first.
+    """Contracts that may take this request, best first, each with `open_orders` and `used` annotated.
 
-    Ranked by contract priority, then by the contractor's number of open work orders (spread the load).
+    Eligible: an active contractor whose contract is valid on the date, covers the trade (and the defect,
+    when the contract names defects) and the complex, is below its annual ceiling (committed + actual this
+    year), and has not already declined or let this request expire. Ranked by contract priority, then
+    fewest open work orders, then least recently assigned.
     """
+    from budget.models import BudgetEntry
+
+    category = repair_request.category
+    used_this_year = (
+        BudgetEntry.objects.filter(
+            work_order__contract=OuterRef("pk"), booked_on__year=on_date.year
+        )
+        .values("work_order__contract")
+        .annotate(total=Sum("amount"))
+        .values("total")
+    )
+    open_orders = (
+        WorkOrder.objects.filter(
+            contractor=OuterRef("contractor"), status__in=ACTIVE_WORK_ORDER_STATUSES
+        )
+        .values("contractor")
+        .annotate(count=Count("pk"))
+        .values("count")
+    )
+    last_assigned = (
+        WorkOrder.objects.filter(contractor=OuterRef("contractor"))
+        .order_by("-created_at")
+        .values("created_at")[:1]
+    )
+    refused_before = WorkOrder.objects.filter(
+        request=repair_request, contractor=OuterRef("contractor"), status=WorkOrderStatus.CANCELLED
+    )
+    names_defects = Contract.categories.through.objects.filter(contract=OuterRef("pk"))
+    names_this_defect = names_defects.filter(workcategory=category)
     return (
         Contract.objects.filter(
             contractor__is_active=True,
             valid_from__lte=on_date,
             valid_until__gte=on_date,
-            trades=repair_request.category.trade,
+            trades=category.trade,
             complexes=repair_request.complex_id,
         )
+        .filter(~Exists(names_defects) | Exists(names_this_defect))
+        .exclude(Exists(refused_before))
         .select_related("contractor")
         .annotate(
-            open_orders=Count(
-                "contractor__work_orders",
-                filter=Q(contractor__work_orders__status__in=ACTIVE_WORK_ORDER_STATUSES),
-                distinct=True,
-            )
+            used=Coalesce(
+                Subquery(used_this_year), Value(Decimal("0")), output_field=DecimalField()
+            ),
+            open_orders=Coalesce(Subquery(open_orders), Value(0)),
+            last_assigned=Subquery(last_assigned),
         )
-        .order_by("priority", "open_orders", "contractor__name", "pk")
+        .filter(used__lt=F("annual_ceiling"))
+        .order_by(
+            "priority",
+            "open_orders",
+            F("last_assigned").asc(nulls_first=True),
+            "contractor__name",
+            "pk",
+        )
     )
 
 

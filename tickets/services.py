@@ -29,6 +29,7 @@ from .constants import (
     EventVisibility,
     RequestStatus,
     Responsibility,
+    Urgency,
     WorkOrderStatus,
 )
 from .models import (
@@ -248,20 +249,29 @@ def repair_request_route(repair_request_id: int) -> WorkOrder | None:
             reason = _(
                 "Contract priority %(priority)s, %(open)s open work orders at the time of routing."
             ) % {"priority": contract.priority, "open": contract.open_orders}
+        now = timezone.now()
+        window = (
+            timedelta(minutes=contract.emergency_acceptance_minutes)
+            if repair_request.urgency == Urgency.EMERGENCY
+            else timedelta(hours=contract.acceptance_hours)
+        )
         work_order = WorkOrder.objects.create(
             request=repair_request,
             contractor=contract.contractor,
             contract=contract,
             routing_reason=reason,
+            accept_before=now + window,
         )
         repair_request.status = RequestStatus.IN_PROGRESS
         repair_request.routing_flagged = False
         repair_request.save(update_fields=["status", "routing_flagged", "updated_at"])
+        # The tenant hears about the contractor once it accepts (work_orders.work_order_accept).
         request_event_add(
             repair_request,
-            "contractor_assigned",
+            "work_order_sent",
             data={"contractor": contract.contractor.name},
             old_status=old_status,
+            visibility=EventVisibility.INTERNAL,
         )
         transaction.on_commit(lambda: _enqueue_contractor_notification(work_order.pk))
     return work_order
@@ -324,6 +334,8 @@ def work_order_complete(
     total_cost: Decimal,
     hours: Decimal | None = None,
     notes: str = "",
+    cause_found: str = "",
+    materials: str = "",
     actor: User | None = None,
 ) -> WorkOrder:
     """The contractor reports the work done; the request is technically done and the cost is booked."""
@@ -338,10 +350,14 @@ def work_order_complete(
         work_order.total_cost = total_cost
         work_order.hours = hours
         work_order.completion_notes = notes
+        work_order.cause_found = cause_found
+        work_order.materials = materials
         work_order.completed_at = now
         work_order.save(
-            update_fields=["status", "total_cost", "hours", "completion_notes", "completed_at"]
-        )
+            update_fields=[
+                "status", "total_cost", "hours", "completion_notes", "cause_found", "materials", "completed_at",
+            ]
+        )  # fmt: skip
         repair_request = RepairRequest.objects.select_for_update().get(pk=work_order.request_id)
         old_status = repair_request.status
         repair_request.status = RequestStatus.TECHNICALLY_DONE

@@ -6,7 +6,7 @@ from celery import shared_task
 from django.db import OperationalError
 from django.utils import timezone
 
-from . import notifications, photo_drafts, selectors, services, sla
+from . import notifications, photo_drafts, selectors, services, sla, work_orders
 
 TRANSIENT_ERRORS = (OperationalError, ConnectionError, TimeoutError)
 
@@ -54,3 +54,13 @@ def refresh_sla_states() -> dict[str, int]:
     """Every 15 minutes: store SLA states, and warn coordinators before the legal term (both idempotent)."""
     counts = sla.sla_states_refresh()
     return {**counts, "legal_warnings": sla.legal_deadline_warnings()}
+
+
+@shared_task
+def expire_unaccepted_work_orders() -> int:
+    return work_orders.work_orders_expire_unaccepted()
+
+
+@shared_task
+def send_appointment_reminders() -> int:
+    return work_orders.appointment_reminders_send()

@@ -112,5 +112,10 @@ urlpatterns = [
     path("balie/bezoeken/nieuw/", intake_views.visit_new, name="visit_new"),
     path("werkorders/", views.contractor_orders, name="contractor_orders"),
     path("werkorders/link/<str:token>/", views.work_order_link, name="work_order_link"),
+    path(
+        "werkorders/link/<str:token>/nieuw/",
+        views.work_order_link_renew,
+        name="work_order_link_renew",
+    ),
     path("werkorders/<uuid:work_order_uuid>/", views.work_order_detail, name="work_order_detail"),
 ]

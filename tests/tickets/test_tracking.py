@@ -11,7 +11,7 @@ from django.urls import reverse
 from django.utils import timezone
 from icalendar import Calendar
 
-from tickets import services
+from tickets import services, work_orders
 from tickets.constants import RequestStatus
 from tickets.models import CallListEntry, Rating, RepairRequest, RequestEvent
 from zelfbeheer.housing.models import ContactPreference
@@ -35,6 +35,10 @@ def submitted(routable):
 def tenant_client(client, routable):
     client.force_login(routable.household.members.first())
     return client
+
+
+def accept(repair_request):
+    work_orders.work_order_accept(work_order=repair_request.work_orders.get(), actor=None)
 
 
 def complete(repair_request):
@@ -146,9 +150,11 @@ def test_updates_go_by_e_mail_or_onto_the_call_list(routable):
         household=phone_household, reporter=phone_household.members.first(),
         category=routable.category, description="Bel mij",
     )  # fmt: skip
+    accept(by_mail)
+    accept(by_phone)
 
     updates = [m for m in mail.outbox if tenant_email in m.to and by_mail.number in m.subject]
-    assert len(updates) == 2  # the confirmation and "contractor assigned"
+    assert len(updates) == 2  # the confirmation and "contractor assigned" (once accepted)
     assert not [m for m in mail.outbox if phone_household.members.first().email in m.to]
     entry = CallListEntry.objects.get()
     assert (entry.household, entry.request, entry.event.kind) == (
@@ -159,6 +165,7 @@ def test_updates_go_by_e_mail_or_onto_the_call_list(routable):
 
 
 def test_a_notification_is_sent_once(routable, submitted):
+    accept(submitted)
     event = submitted.events.get(kind="contractor_assigned")
     before = len(mail.outbox)
 
@@ -232,6 +239,7 @@ def test_the_desk_works_through_the_call_list(client, routable):
     repair_request = services.repair_request_submit(
         household=phone_household, category=routable.category, description="Schrijf mij"
     )
+    accept(repair_request)
     entry = CallListEntry.objects.get()
     desk = UserFactory(role=Role.DESK)
     client.force_login(desk)

@@ -10,7 +10,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from budget.models import BudgetEntry
-from tickets import services
+from tickets import services, work_orders
 from tickets.constants import WorkOrderStatus
 from tickets.models import RepairRequest, WorkOrder
 from zelfbeheer.accounts.roles import Role
@@ -44,7 +44,10 @@ def opened_work_order(client, routable) -> WorkOrder:
     repair_request = submit_for(routable.household, routable.category)
     token = link_token_from_outbox(routable.contract.contractor.email)
     client.get(reverse("tickets:work_order_link", args=[token]))
-    return repair_request.work_orders.get()
+    work_order = repair_request.work_orders.get()
+    client.post(reverse("tickets:work_order_detail", args=[work_order.uuid]), {"action": "accept"})
+    work_order.refresh_from_db()
+    return work_order
 
 
 def defect_url(category) -> str:
@@ -104,6 +107,7 @@ def test_a_tenant_cannot_see_another_households_request(client, routable):
 
 def test_the_tenant_sees_the_public_timeline(client, routable):
     repair_request = submit_for(routable.household, routable.category)
+    work_orders.work_order_accept(work_order=repair_request.work_orders.get(), actor=None)
     client.force_login(tenant_of(routable))
 
     page = client.get(
@@ -182,6 +186,7 @@ def test_contractor_completes_with_a_cost_and_it_is_booked(client, opened_work_o
             "notes": "Kraanleertje en O-ring vervangen.",
             "hours": "1",
             "total_cost": "87,50",
+            "cause_found": "wear",
         },
     )
 
@@ -195,12 +200,12 @@ def test_a_negative_cost_is_refused_and_changes_nothing(client, opened_work_orde
     work_order = opened_work_order
     response = client.post(
         reverse("tickets:work_order_detail", args=[work_order.uuid]),
-        {"action": "complete", "notes": "Klaar", "total_cost": "-5"},
+        {"action": "complete", "notes": "Klaar", "total_cost": "-5", "cause_found": "wear"},
     )
 
     work_order.refresh_from_db()
     assert response.status_code == 400
-    assert work_order.status == WorkOrderStatus.REGISTERED
+    assert work_order.status == WorkOrderStatus.AWARDED
     assert not BudgetEntry.objects.exists()
 
 
@@ -262,6 +267,7 @@ def test_desk_queue_query_count_does_not_grow_with_data(client, routable):
 
 def test_the_timeline_speaks_the_readers_language(client, routable):
     repair_request = submit_for(routable.household, routable.category)
+    work_orders.work_order_accept(work_order=repair_request.work_orders.get(), actor=None)
     tenant = tenant_of(routable)
     tenant.preferred_language = "tr"
     tenant.save()

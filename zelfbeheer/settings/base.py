@@ -205,6 +205,14 @@ CELERY_BEAT_SCHEDULE = {
         # A run that waited past the next one is pointless; the next run does the same work.
         "options": {"expires": 14 * 60},
     },
+    "expire-unaccepted-work-orders": {
+        "task": "tickets.tasks.expire_unaccepted_work_orders",
+        "schedule": crontab(minute="*/5"),
+    },
+    "send-appointment-reminders": {
+        "task": "tickets.tasks.send_appointment_reminders",
+        "schedule": crontab(minute=0, hour=17),
+    },
     "remove-expired-photo-drafts": {
         "task": "tickets.tasks.remove_expired_photo_drafts",
         "schedule": crontab(minute=17, hour=3),
