@@ -40,8 +40,16 @@ class WorkCategoryAdmin(admin.ModelAdmin):
     inlines = [ResponsibilityRuleInline]
 
 
+class ContractInline(admin.StackedInline):
+    model = Contract
+    extra = 0
+    filter_horizontal = ("trades", "categories", "complexes")
+    show_change_link = True
+
+
 @admin.register(Contractor)
 class ContractorAdmin(admin.ModelAdmin):
+    inlines = [ContractInline]
     list_display = ("name", "kvk_number", "email", "is_active")
     search_fields = ("name", "kvk_number")
     autocomplete_fields = ("users",)
@@ -51,7 +59,7 @@ class ContractorAdmin(admin.ModelAdmin):
 class ContractAdmin(admin.ModelAdmin):
     list_display = ("contractor", "valid_from", "valid_until", "priority", "annual_ceiling")
     list_select_related = ("contractor",)
-    filter_horizontal = ("trades", "complexes")
+    filter_horizontal = ("trades", "categories", "complexes")
 
 
 @admin.register(RepairRequest)

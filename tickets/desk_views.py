@@ -64,6 +64,7 @@ def desk_queue(request: HttpRequest) -> HttpResponse:
             key in request.GET for key in DeskQueueFilter.base_filters if key != "preset"
         ),
         "sla_counts": selectors.desk_sla_counts(),
+        "emergencies": selectors.emergencies_to_call()[:20],
         "SlaState": SlaState,
     }
     if request.htmx:

@@ -193,6 +193,16 @@ def repair_request_ids_awaiting_routing(created_before: datetime) -> list[int]:
     )
 
 
+def work_order_ids_awaiting_notification(created_before: datetime) -> list[int]:
+    return list(
+        WorkOrder.objects.filter(
+            status__in=ACTIVE_WORK_ORDER_STATUSES,
+            contractor_notified_at__isnull=True,
+            created_at__lt=created_before,
+        ).values_list("pk", flat=True)
+    )
+
+
 def eligible_contracts_for(repair_request: RepairRequest, on_date: date) -> QuerySet[Contract]:
     """Contracts that may take this request, best first, each with `open_orders` and `used` annotated.
 
@@ -345,3 +355,17 @@ def referrals_recent(limit: int = 200) -> QuerySet[Referral]:
         "sent_by",
         "acknowledged_by",
     ).order_by(F("acknowledged_at").asc(nulls_first=True), "-sent_at")[:limit]
+
+
+def emergencies_to_call() -> QuerySet[RepairRequest]:
+    """Open emergencies no contractor has accepted yet: the desk calls these at once."""
+    accepted = WorkOrder.objects.filter(
+        request=OuterRef("pk"),
+        status__in=(WorkOrderStatus.AWARDED, WorkOrderStatus.PLANNED, WorkOrderStatus.IN_PROGRESS),
+    )
+    return (
+        RepairRequest.objects.filter(urgency="emergency", status__in=OPEN_REQUEST_STATUSES)
+        .exclude(Exists(accepted))
+        .select_related("home", "building", "household", "category__parent")
+        .order_by("created_at")
+    )

@@ -6,6 +6,7 @@
 - `work_order_complete` records the contractor's completion and books the cost on the budget.
 """
 
+import logging
 import secrets
 from datetime import timedelta
 from decimal import Decimal
@@ -17,6 +18,7 @@ from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
+from kombu.exceptions import OperationalError as BrokerUnavailable
 
 from zelfbeheer.accounts.models import User
 from zelfbeheer.housing.models import Building, ContactPreference, Household
@@ -42,6 +44,8 @@ from .models import (
 )
 from .selectors import eligible_contracts_for, responsibility_for, token_hash
 
+logger = logging.getLogger(__name__)
+
 
 class RoutingNotPossible(Exception):
     pass
@@ -54,6 +58,18 @@ def _request_number_next(year: int) -> str:
     sequence.last_number += 1
     sequence.save(update_fields=["last_number"])
     return f"M-{year}-{sequence.last_number:05d}"
+
+
+def _enqueue(task, *args) -> None:
+    """Publish a task from an on_commit hook; what it refers to is already committed.
+
+    An unreachable broker must not turn a saved submission into a server error (the tenant would submit
+    again) nor skip the remaining on_commit hooks: it is logged, and the periodic sweep enqueues again.
+    """
+    try:
+        task.delay(*args)
+    except BrokerUnavailable:
+        logger.exception("Broker unreachable: %s%r not enqueued", task.name, args)
 
 
 def request_event_add(
@@ -84,7 +100,7 @@ def request_event_add(
 def _enqueue_household_notification(event_id: int) -> None:
     from .tasks import notify_household
 
-    notify_household.delay(event_id)
+    _enqueue(notify_household, event_id)
 
 
 def repair_request_submit(
@@ -176,13 +192,13 @@ def repair_request_submit(
 def enqueue_routing(repair_request_id: int) -> None:
     from .tasks import route_repair_request
 
-    route_repair_request.delay(repair_request_id)
+    _enqueue(route_repair_request, repair_request_id)
 
 
 def _enqueue_confirmation(repair_request_id: int) -> None:
     from .tasks import send_request_confirmation
 
-    send_request_confirmation.delay(repair_request_id)
+    _enqueue(send_request_confirmation, repair_request_id)
 
 
 def repair_request_send_confirmation(repair_request_id: int) -> bool:
@@ -280,7 +296,7 @@ def repair_request_route(repair_request_id: int) -> WorkOrder | None:
 def _enqueue_contractor_notification(work_order_id: int) -> None:
     from .tasks import notify_contractor
 
-    notify_contractor.delay(work_order_id)
+    _enqueue(notify_contractor, work_order_id)
 
 
 def work_order_issue_link(work_order: WorkOrder) -> str:

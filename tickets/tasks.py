@@ -36,6 +36,9 @@ def notify_household(event_id: int) -> int:
 def sweep_unrouted_repair_requests(older_than_minutes: int = 2) -> int:
     """Re-enqueue routing for requests whose task was lost (e.g. the broker was down at submission)."""
     cutoff = timezone.now() - timedelta(minutes=older_than_minutes)
+    # Work orders whose contractor mail was never queued (the broker was down right after routing).
+    for work_order_id in selectors.work_order_ids_awaiting_notification(created_before=cutoff):
+        notify_contractor.delay(work_order_id)
     missed = selectors.repair_request_ids_awaiting_routing(created_before=cutoff)
     count = 0
     for repair_request_id in missed:

@@ -47,7 +47,11 @@ def set_language(request: HttpRequest) -> HttpResponse:
 def coordinator_settings(request: HttpRequest) -> HttpResponse:
     if not has_role(request.user, Role.COORDINATOR):
         return render(request, "403.html", status=403)
-    return render(request, "coordinator_settings.html")
+    from tickets.work_orders import contracts_expiring
+
+    return render(
+        request, "coordinator_settings.html", {"expiring_contracts": contracts_expiring()}
+    )
 
 
 def _check(name: str, probe) -> tuple[str, bool]:

@@ -58,3 +58,23 @@ def test_routing_task_twice_gives_one_work_order(routable, monkeypatch):
 
     assert first == second
     assert WorkOrder.objects.filter(request=repair_request).count() == 1
+
+
+def test_the_sweep_also_sends_a_contractor_mail_that_was_never_queued(routable, monkeypatch):
+    from django.core import mail
+
+    monkeypatch.setattr(
+        services, "_enqueue", lambda task, *args: None
+    )  # the broker is down throughout
+    repair_request = services.repair_request_submit(
+        household=routable.household, category=routable.category, description="De kraan lekt."
+    )
+    services.repair_request_route(repair_request.pk)
+    WorkOrder.objects.update(created_at=timezone.now() - timedelta(minutes=10))
+    monkeypatch.undo()
+
+    sweep_unrouted_repair_requests()
+    sweep_unrouted_repair_requests()
+
+    assert WorkOrder.objects.get().contractor_notified_at is not None
+    assert len([m for m in mail.outbox if routable.contract.contractor.email in m.to]) == 1
