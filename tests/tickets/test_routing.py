@@ -269,3 +269,39 @@ def test_contractor_pages_offer_only_what_the_state_allows(client, routable):
     assert too_early.status_code == unknown.status_code == 302
     assert order.status == WorkOrderStatus.AWARDED
     assert order.estimate == Decimal("80.00")
+
+
+def test_an_open_emergency_is_on_the_desks_call_now_list_until_accepted(client, routable):
+    from zelfbeheer.accounts.roles import Role
+
+    from ..factories import UserFactory
+
+    flooding = WorkCategoryFactory(
+        code="flooding",
+        parent=routable.category.parent,
+        default_urgency=Urgency.EMERGENCY,
+        responsibility="foundation",
+    )
+    emergency = submit(routable, category=flooding)
+    client.force_login(UserFactory(role=Role.DESK))
+
+    before = client.get(reverse("tickets:desk_queue")).content.decode()
+    work_orders.work_order_accept(work_order=emergency.work_orders.get(), actor=None)
+    after = client.get(reverse("tickets:desk_queue")).content.decode()
+
+    assert 'id="call-now-heading"' in before and emergency.number in before
+    assert 'id="call-now-heading"' not in after
+
+
+def test_the_coordinator_sees_contracts_ending_soon(client, routable):
+    from zelfbeheer.accounts.roles import Role
+
+    from ..factories import UserFactory
+
+    routable.contract.valid_until = timezone.localdate() + timedelta(days=20)
+    routable.contract.save()
+    client.force_login(UserFactory(role=Role.COORDINATOR))
+
+    page = client.get(reverse("coordinator_settings")).content.decode()
+
+    assert routable.contract.contractor.name in page
