@@ -211,7 +211,7 @@ class AppointmentForm(forms.Form):
         )
 
 
-class WorkOrderCompleteForm(forms.Form):
+class WorkOrderCompleteForm(PhotoUploadMixin, forms.Form):
     notes = forms.CharField(
         label=_("What was done"), widget=forms.Textarea(attrs={"rows": 3}), max_length=4000
     )
@@ -241,6 +241,15 @@ class WorkOrderCompleteForm(forms.Form):
         max_length=2000,
         required=False,
     )
+    photos = PhotosField(
+        label=_("Photos of the result (optional)"),
+        required=False,
+        help_text=_("At most 10 MB each (JPEG, PNG, WebP or iPhone HEIC)."),
+    )
+
+    def __init__(self, *args, existing_photos: int = 0, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.photos_already_attached = existing_photos
 
 
 class AcceptForm(forms.Form):

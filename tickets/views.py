@@ -10,6 +10,7 @@ from zelfbeheer.accounts.roles import Role
 from . import notifications, selectors, services, work_orders
 from .constants import ACTIVE_WORK_ORDER_STATUSES, WorkOrderStatus
 from .forms import AcceptForm, AppointmentForm, AttemptForm, DeclineForm, WorkOrderCompleteForm
+from .photo_services import photos_store
 
 WORK_ORDER_SESSION_KEY = "work_order_scope"
 
@@ -74,6 +75,8 @@ def work_order_link(request, token):
 
 
 def _complete(work_order, actor, data):
+    if data["photos"]:
+        photos_store(repair_request=work_order.request, processed=data["photos"], uploaded_by=actor)
     services.work_order_complete(
         work_order=work_order,
         total_cost=data["total_cost"],
@@ -131,6 +134,13 @@ CONTRACTOR_ACTIONS = {
 }
 
 
+def _contractor_form(form_class, request, work_order):
+    if form_class is WorkOrderCompleteForm:
+        bound = (request.POST, request.FILES) if request else ()
+        return WorkOrderCompleteForm(*bound, existing_photos=work_order.request.photos.count())
+    return form_class(request.POST if request else None)
+
+
 @require_http_methods(["GET", "POST"])
 def work_order_detail(request, work_order_uuid):
     work_order = selectors.work_order_get_for(
@@ -139,7 +149,7 @@ def work_order_detail(request, work_order_uuid):
     action = request.POST.get("action", "") if request.method == "POST" else ""
     actor = request.user if request.user.is_authenticated else None
     forms = {
-        name: form_class(request.POST if name == action else None)
+        name: _contractor_form(form_class, request if name == action else None, work_order)
         for name, (form_class, statuses, _perform, _thanks) in CONTRACTOR_ACTIONS.items()
         if work_order.status in statuses
     }

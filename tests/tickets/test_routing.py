@@ -305,3 +305,30 @@ def test_the_coordinator_sees_contracts_ending_soon(client, routable):
     page = client.get(reverse("coordinator_settings")).content.decode()
 
     assert routable.contract.contractor.name in page
+
+
+def test_the_contractor_adds_photos_when_reporting_the_work_done(client, routable):
+    from .photo_corpus import webp
+
+    repair_request = submit(routable)
+    order = repair_request.work_orders.get()
+    body = next(m.body for m in mail.outbox if routable.contract.contractor.email in m.to)
+    client.get(re.search(r"/werkorders/link/[^/\s]+/", body).group(0))
+    url = reverse("tickets:work_order_detail", args=[order.uuid])
+    client.post(url, {"action": "accept"})
+
+    client.post(
+        url,
+        {
+            "action": "complete",
+            "notes": "Klaar",
+            "total_cost": "60",
+            "cause_found": "resident",
+            "photos": [webp()],
+        },
+    )
+
+    order.refresh_from_db()
+    assert order.status == WorkOrderStatus.TECHNICALLY_DONE
+    assert order.cause_found == "resident"
+    assert repair_request.photos.count() == 1
