@@ -437,6 +437,10 @@ class WorkOrder(models.Model):
                 name="work_order_cost_not_negative",
             ),
             models.CheckConstraint(
+                condition=models.Q(estimate__isnull=True) | models.Q(estimate__gte=0),
+                name="work_order_estimate_not_negative",
+            ),
+            models.CheckConstraint(
                 condition=models.Q(appointment_start__isnull=True)
                 | models.Q(appointment_end__gt=models.F("appointment_start")),
                 name="appointment_ends_after_it_starts",

@@ -406,7 +406,10 @@ def work_order_plan(*, work_order: WorkOrder, start, end, actor: User | None = N
             return work_order
         work_order.appointment_start, work_order.appointment_end = start, end
         work_order.status = WorkOrderStatus.PLANNED
-        work_order.save(update_fields=["appointment_start", "appointment_end", "status"])
+        work_order.reminder_sent_at = None  # a moved appointment gets its own reminder
+        work_order.save(
+            update_fields=["appointment_start", "appointment_end", "status", "reminder_sent_at"]
+        )
         repair_request = RepairRequest.objects.select_for_update().get(pk=work_order.request_id)
         request_event_add(
             repair_request,

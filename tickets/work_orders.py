@@ -41,6 +41,8 @@ def work_order_accept(
     """The contractor takes the job; the tenant hears who comes, and the estimate is committed."""
     from budget.services import commitment_book_for_work_order
 
+    if estimate is not None and estimate < 0:
+        raise WorkOrderRefused(_("An estimate cannot be negative."))
     with transaction.atomic():
         locked = _locked(work_order)
         if locked.status == WorkOrderStatus.AWARDED or locked.accepted_at is not None:

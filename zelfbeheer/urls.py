@@ -16,6 +16,7 @@ urlpatterns = [
     path("beheer/", views.coordinator_settings, name="coordinator_settings"),
     path("accounts/", include("allauth.urls")),
     path("activeren/", include("zelfbeheer.accounts.activation_urls")),
+    path("api/v1/", include("tickets.api.urls")),
     path("admin/", admin.site.urls),
     path("", include("tickets.urls")),
     path("sociaal/", include("social.urls")),

@@ -332,3 +332,22 @@ def test_the_contractor_adds_photos_when_reporting_the_work_done(client, routabl
     assert order.status == WorkOrderStatus.TECHNICALLY_DONE
     assert order.cause_found == "resident"
     assert repair_request.photos.count() == 1
+
+
+def test_a_negative_estimate_is_refused_and_a_moved_appointment_is_reminded_again(routable):
+    repair_request = submit(routable)
+    order = repair_request.work_orders.get()
+    with pytest.raises(work_orders.WorkOrderRefused):
+        work_orders.work_order_accept(work_order=order, actor=None, estimate=Decimal("-500"))
+    work_orders.work_order_accept(work_order=order, actor=None)
+    start = timezone.now() + timedelta(days=1)
+    services.work_order_plan(work_order=order, start=start, end=start + timedelta(hours=1))
+    WorkOrder.objects.filter(pk=order.pk).update(reminder_sent_at=timezone.now())
+
+    services.work_order_plan(
+        work_order=order, start=start + timedelta(days=2), end=start + timedelta(days=2, hours=1)
+    )
+
+    order.refresh_from_db()
+    assert order.reminder_sent_at is None
+    assert not BudgetEntry.objects.filter(amount__lt=0).exists()

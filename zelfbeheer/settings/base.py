@@ -37,6 +37,8 @@ INSTALLED_APPS = [
     "django_tables2",
     "django_filters",
     "django_htmx",
+    "rest_framework",
+    "drf_spectacular",
     "template_partials",
     "csp",
     "simple_history",
@@ -244,6 +246,30 @@ CONTENT_SECURITY_POLICY = {
 }
 
 DJANGO_TABLES2_TEMPLATE = "django_tables2/table.html"
+
+# The contractor API (tickets.api): a contractor's token only, JSON only, a per-token rate limit.
+REST_FRAMEWORK = {
+    "DEFAULT_AUTHENTICATION_CLASSES": ["tickets.api.authentication.ContractorTokenAuthentication"],
+    "DEFAULT_PERMISSION_CLASSES": ["rest_framework.permissions.IsAuthenticated"],
+    "DEFAULT_RENDERER_CLASSES": ["rest_framework.renderers.JSONRenderer"],
+    "DEFAULT_PARSER_CLASSES": ["rest_framework.parsers.JSONParser"],
+    "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
+    "DEFAULT_THROTTLE_CLASSES": ["tickets.api.throttling.ApiTokenRateThrottle"],
+    "DEFAULT_THROTTLE_RATES": {"contractor_api": "120/min"},
+}
+SPECTACULAR_SETTINGS = {
+    "TITLE": "Zelfbeheer Lombok contractor API",
+    "DESCRIPTION": (
+        "Work orders of the tenant self-management foundation Lombok for contracted professionals, "
+        "mapped onto the DICO messages of Ketenstandaard (planningsverzoek, opdracht, status). "
+        "Authenticate with the header `Authorization: Token <key>`."
+    ),
+    "VERSION": "1",
+    "SERVE_INCLUDE_SCHEMA": False,
+    "SERVE_PERMISSIONS": ["rest_framework.permissions.AllowAny"],
+    "SERVE_AUTHENTICATION": [],
+    "COMPONENT_SPLIT_REQUEST": True,
+}
 
 LOGGING = {
     "version": 1,
