@@ -20,54 +20,45 @@ from .pdf import html_to_pdf
 from .selectors import budget_line_for, budget_lines_with_totals, monthly_figures
 
 
-def actual_book_for_work_order(work_order: WorkOrder) -> BudgetEntry | None:
-    """Book the work order's cost on its category's budget line; None when no line covers it.
-
-    Caller holds the work order's row lock.
-    """
-    if work_order.total_cost is None:
+def _book(work_order: WorkOrder, kind: str, amount, moment) -> BudgetEntry | None:
+    """One entry of `kind` for the work order on its category's line of that year (upserted)."""
+    if amount is None:
         return None
-    booked_on = timezone.localdate(work_order.completed_at or timezone.now())
+    booked_on = timezone.localdate(moment or timezone.now())
     budget_line = budget_line_for(work_order.request.category, booked_on)
     if budget_line is None:
         return None
-    # The commitment becomes the actual: an open commitment and an actual for one order would count twice.
-    BudgetEntry.objects.filter(work_order=work_order, kind=EntryKind.COMMITMENT).delete()
     entry, _created = BudgetEntry.objects.update_or_create(
         work_order=work_order,
-        kind=EntryKind.ACTUAL,
+        kind=kind,
         defaults={
             "budget_line": budget_line,
-            "amount": work_order.total_cost,
+            "amount": amount,
             "booked_on": booked_on,
             "description": work_order.request.number,
         },
     )
+    return entry
+
+
+def actual_book_for_work_order(work_order: WorkOrder) -> BudgetEntry | None:
+    """Book the work order's cost as an actual; None without a cost or a budget line covering it.
+
+    Caller holds the work order's row lock.
+    """
+    entry = _book(work_order, EntryKind.ACTUAL, work_order.total_cost, work_order.completed_at)
+    if entry is not None:
+        # The commitment became the actual: an open commitment and an actual would count twice.
+        BudgetEntry.objects.filter(work_order=work_order, kind=EntryKind.COMMITMENT).delete()
     return entry
 
 
 def commitment_book_for_work_order(work_order: WorkOrder) -> BudgetEntry | None:
-    """The accepted estimate as a commitment on the category's line; None without estimate or line.
+    """The accepted estimate as a commitment; None without an estimate or a budget line.
 
     Caller holds the work order's row lock.
     """
-    if work_order.estimate is None:
-        return None
-    booked_on = timezone.localdate(work_order.accepted_at or timezone.now())
-    budget_line = budget_line_for(work_order.request.category, booked_on)
-    if budget_line is None:
-        return None
-    entry, _created = BudgetEntry.objects.update_or_create(
-        work_order=work_order,
-        kind=EntryKind.COMMITMENT,
-        defaults={
-            "budget_line": budget_line,
-            "amount": work_order.estimate,
-            "booked_on": booked_on,
-            "description": work_order.request.number,
-        },
-    )
-    return entry
+    return _book(work_order, EntryKind.COMMITMENT, work_order.estimate, work_order.accepted_at)
 
 
 def month_bounds(period: date) -> tuple[date, date]:

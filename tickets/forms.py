@@ -52,9 +52,12 @@ class PhotosField(forms.FileField):
 
 
 class PhotoUploadMixin:
-    """Cleans a `photos` field into processed photos; `photos_already_attached` counts toward the limit."""
+    """Cleans a `photos` field into processed photos; `existing_photos` (already on the request, or kept
+    from an earlier try) count toward the limit of five."""
 
-    photos_already_attached = 0
+    def __init__(self, *args, existing_photos: int = 0, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.photos_already_attached = existing_photos
 
     def clean_photos(self) -> list[ProcessedPhoto]:
         files = self.cleaned_data["photos"]
@@ -117,8 +120,7 @@ class RepairRequestForm(PhotoUploadMixin, forms.Form):
         kept_photos: int = 0,
         **kwargs,
     ):
-        super().__init__(*args, **kwargs)
-        self.photos_already_attached = kept_photos
+        super().__init__(*args, existing_photos=kept_photos, **kwargs)
         self.needs_reason = needs_reason
         if shared_area:
             del self.fields["room"]
@@ -147,10 +149,6 @@ class AddInfoForm(PhotoUploadMixin, forms.Form):
         required=False,
         help_text=_("At most 10 MB each (JPEG, PNG, WebP or iPhone HEIC)."),
     )
-
-    def __init__(self, *args, existing_photos: int = 0, **kwargs):
-        super().__init__(*args, **kwargs)
-        self.photos_already_attached = existing_photos
 
     def clean(self):
         cleaned = super().clean()
@@ -246,10 +244,6 @@ class WorkOrderCompleteForm(PhotoUploadMixin, forms.Form):
         required=False,
         help_text=_("At most 10 MB each (JPEG, PNG, WebP or iPhone HEIC)."),
     )
-
-    def __init__(self, *args, existing_photos: int = 0, **kwargs):
-        super().__init__(*args, **kwargs)
-        self.photos_already_attached = existing_photos
 
 
 class AcceptForm(forms.Form):
