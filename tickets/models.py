@@ -2,6 +2,7 @@ import uuid
 from datetime import datetime
 
 from django.conf import settings
+from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.utils import timezone
 from django.utils.formats import date_format, time_format
@@ -629,6 +630,12 @@ class OfficeSettings(models.Model):
     )
     legal_warning_working_days = models.PositiveSmallIntegerField(
         _("warn this many working days before the 6-week legal term"), default=10
+    )
+    # The board decides this with its privacy adviser; closed social cases are anonymised after it.
+    social_case_retention_months = models.PositiveSmallIntegerField(
+        _("keep closed social cases for this many months"),
+        default=24,
+        validators=[MinValueValidator(1), MaxValueValidator(120)],
     )
     history = HistoricalRecords()
 

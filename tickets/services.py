@@ -18,10 +18,10 @@ from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
-from kombu.exceptions import OperationalError as BrokerUnavailable
 
 from zelfbeheer.accounts.models import User
 from zelfbeheer.housing.models import Building, ContactPreference, Household
+from zelfbeheer.queue import enqueue as _enqueue
 
 from .constants import (
     ACTIVE_WORK_ORDER_STATUSES,
@@ -58,18 +58,6 @@ def _request_number_next(year: int) -> str:
     sequence.last_number += 1
     sequence.save(update_fields=["last_number"])
     return f"M-{year}-{sequence.last_number:05d}"
-
-
-def _enqueue(task, *args) -> None:
-    """Publish a task from an on_commit hook; what it refers to is already committed.
-
-    An unreachable broker must not turn a saved submission into a server error (the tenant would submit
-    again) nor skip the remaining on_commit hooks: it is logged, and the periodic sweep enqueues again.
-    """
-    try:
-        task.delay(*args)
-    except BrokerUnavailable:
-        logger.exception("Broker unreachable: %s%r not enqueued", task.name, args)
 
 
 def request_event_add(

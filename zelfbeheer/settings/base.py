@@ -219,6 +219,19 @@ CELERY_BEAT_SCHEDULE = {
         "task": "tickets.tasks.remove_expired_photo_drafts",
         "schedule": crontab(minute=17, hour=3),
     },
+    "social-action-digest": {
+        "task": "social.tasks.send_action_digest",
+        "schedule": crontab(minute=0, hour=7),
+    },
+    "anonymise-expired-social-cases": {
+        "task": "social.tasks.anonymise_expired_cases",
+        "schedule": crontab(minute=30, hour=2),
+    },
+    # After the anonymisation run, so it reports only what that run could not finish.
+    "check-social-case-retention": {
+        "task": "social.tasks.check_retention",
+        "schedule": crontab(minute=30, hour=4),
+    },
     "monthly-report-for-previous-month": {
         "task": "budget.tasks.generate_previous_month_report",
         "schedule": crontab(minute=0, hour=6, day_of_month=1),

@@ -1,0 +1,3 @@
+"""Tenants' support and nuisance reports (being built)."""
+
+urlpatterns: list = []
