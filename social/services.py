@@ -32,8 +32,6 @@ from zelfbeheer.workdays import add_working_days
 
 from .models import (
     ENDED_CASE_STATUSES,
-    OPEN_CASE_STATUSES,
-    AccessPart,
     CaseAccessLog,
     CaseAction,
     CaseNote,
@@ -48,7 +46,6 @@ from .models import (
     MediationSession,
     MediationStep,
     NoteKind,
-    NuisanceKind,
     PartyRole,
     ReferralTarget,
     SessionKind,
@@ -69,7 +66,12 @@ FOLLOW_UP_EARLIEST_WEEKS = 2
 FOLLOW_UP_LATEST_WEEKS = 6
 
 ALLOWED_TRANSITIONS = {
-    CaseStatus.INTAKE: {CaseStatus.ACTIVE, CaseStatus.MEDIATION, CaseStatus.CLOSED, CaseStatus.REFERRED},
+    CaseStatus.INTAKE: {
+        CaseStatus.ACTIVE,
+        CaseStatus.MEDIATION,
+        CaseStatus.CLOSED,
+        CaseStatus.REFERRED,
+    },
     CaseStatus.ACTIVE: {CaseStatus.MEDIATION, CaseStatus.CLOSED, CaseStatus.REFERRED},
     CaseStatus.MEDIATION: {CaseStatus.ACTIVE, CaseStatus.CLOSED, CaseStatus.REFERRED},
     CaseStatus.CLOSED: {CaseStatus.ACTIVE},
@@ -118,7 +120,9 @@ def _touch(case: SocialCase) -> None:
     case.save(update_fields=["version"])
 
 
-def _open_step_action(case: SocialCase, step: str, due: date, not_before: date | None = None) -> None:
+def _open_step_action(
+    case: SocialCase, step: str, due: date, not_before: date | None = None
+) -> None:
     # An open action of the same step is kept as it is: a repeated session or click changes nothing.
     if case.actions.filter(mediation_step=step, done_at__isnull=True).exists():
         return
@@ -450,7 +454,9 @@ def case_referral_add(
             )
         )
     if not consent_given and target != ReferralTarget.POLICE:
-        raise CaseError(_("Without the resident's consent, a case can only be reported to the police."))
+        raise CaseError(
+            _("Without the resident's consent, a case can only be reported to the police.")
+        )
     referral = CaseReferral.objects.create(
         case=case,
         target=target,
@@ -469,7 +475,9 @@ def case_referral_add(
 def _add_months(day: date, months: int) -> date:
     years, month_index = divmod(day.month - 1 + months, 12)
     year, month = day.year + years, month_index + 1
-    return day.replace(year=year, month=month, day=min(day.day, calendar.monthrange(year, month)[1]))
+    return day.replace(
+        year=year, month=month, day=min(day.day, calendar.monthrange(year, month)[1])
+    )
 
 
 def retention_date_for(closed_on: date) -> date:
@@ -769,4 +777,3 @@ def retention_check(today: date | None = None) -> dict[str, list[str]]:
                 )
             send_mail(subject, body, None, [coordinator.email])
     return report
-
