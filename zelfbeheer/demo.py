@@ -167,6 +167,7 @@ def demo_load() -> list[DemoLogin]:
         _budget_load(categories)
         logins = _users_load(households[0], contractors[0])
     _sample_requests_load(households[0], categories)
+    _sample_social_cases_load(households)
     return logins
 
 
@@ -355,4 +356,50 @@ def _sample_requests_load(household: Household, categories: dict[str, WorkCatego
         room="living_room",
         description="De radiator in de woonkamer blijft koud, ook na ontluchten.",
         availability="Maandag en woensdag ochtend",
+    )
+
+
+def _sample_social_cases_load(households: list[Household]) -> None:
+    """A few fictional case files so the social worker's pages and the board's counts are not empty."""
+    from social import services
+    from social.models import CaseSource, CaseType, NuisanceKind, PartyRole, SocialCase
+
+    if SocialCase.objects.exists():
+        return
+    worker = User.objects.get(email="sociaal@example.org")
+    noise = services.nuisance_report_submit(
+        household=households[1],
+        submitted_by=worker,
+        nuisance_kind=NuisanceKind.NOISE,
+        what="Harde muziek na middernacht, bijna elke nacht.",
+        since_when="weeks",
+        may_be_contacted=True,
+        subject_home=households[2].home,
+    )
+    noise.assigned_workers.add(worker)
+    services.nuisance_report_submit(
+        household=households[10],
+        submitted_by=worker,
+        nuisance_kind=NuisanceKind.WASTE,
+        what="Vuilniszakken in het trappenhuis.",
+        since_when="months",
+        may_be_contacted=False,
+        subject_description="Iemand van de tweede verdieping",
+    )
+    support = services.case_open(
+        case_type=CaseType.SUPPORT,
+        title="Hulp bij post en formulieren",
+        intake_text="Bewoner krijgt veel brieven die hij niet begrijpt.",
+        source=CaseSource.OFFICE,
+        created_by=worker,
+        workers=[worker],
+    )
+    services.case_party_add(support, role=PartyRole.REPORTER, household=households[20])
+    services.case_open(
+        case_type=CaseType.SUPPORT,
+        title="Eenzaamheid",
+        intake_text="Buurvrouw maakt zich zorgen om een oudere bewoner.",
+        source=CaseSource.CORPORATION,
+        referrer_organisation="Bo-Ex",
+        referrer_email="wijkconsulent@boex.example.org",
     )

@@ -2,6 +2,7 @@ import pytest
 from django.core.management import call_command
 
 from budget.models import BudgetLine
+from social.models import CaseParty, SocialCase
 from tickets.models import Contract, RepairRequest, WorkCategory
 from zelfbeheer.accounts.models import User
 from zelfbeheer.accounts.roles import Role
@@ -9,7 +10,7 @@ from zelfbeheer.housing.models import Building, Home, Household
 
 pytestmark = pytest.mark.django_db(transaction=True)
 
-MODELS = [Home, Building, Household, User, WorkCategory, Contract, BudgetLine, RepairRequest]
+MODELS = [Home, Building, Household, User, WorkCategory, Contract, BudgetLine, RepairRequest, SocialCase, CaseParty]
 
 
 def counts():
@@ -30,3 +31,4 @@ def test_demo_data_loads_the_lombok_complex_and_a_second_load_changes_nothing(ca
         assert User.objects.filter(groups__name=role.value).exists(), role
     assert "huurder@example.org" in output
     assert RepairRequest.objects.get().work_orders.count() == 1
+    assert first["SocialCase"] == 4
