@@ -2,6 +2,7 @@ from django.http import FileResponse, Http404
 from django.shortcuts import render
 from django.utils import timezone
 
+from social.selectors import social_case_counts
 from zelfbeheer.accounts.decorators import role_required
 
 from . import selectors
@@ -20,7 +21,14 @@ def dashboard(request):
     return render(
         request,
         "budget/dashboard.html",
-        {"year": year, "lines": lines, "totals": totals, "reports": reports},
+        {
+            "year": year,
+            "lines": lines,
+            "totals": totals,
+            "reports": reports,
+            # Counts about people: below 5 they arrive as "< 5" already.
+            "social_counts": social_case_counts(),
+        },
     )
 
 

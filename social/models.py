@@ -103,6 +103,8 @@ class SocialCase(models.Model):
     referrer_organisation = models.CharField(_("referred by"), max_length=200, blank=True)
     referrer_email = models.EmailField(_("referrer's e-mail"), blank=True)
     referrer_informed_at = models.DateTimeField(null=True, blank=True, editable=False)
+    # Social workers are told of a tenant's report once; the sweep finds reports whose notice was lost.
+    workers_notified_at = models.DateTimeField(null=True, blank=True, editable=False)
     assigned_workers = models.ManyToManyField(
         settings.AUTH_USER_MODEL,
         blank=True,
@@ -164,7 +166,10 @@ class SocialCase(models.Model):
         if self.title:
             return self.title
         if self.nuisance_kind:
-            return f"{self.get_case_type_display()}: {self.get_nuisance_kind_display()}"
+            return _("%(type)s: %(kind)s") % {
+                "type": self.get_case_type_display(),
+                "kind": self.get_nuisance_kind_display(),
+            }
         return str(self.get_case_type_display())
 
     @property

@@ -22,6 +22,7 @@ from .models import (
     CaseAction,
     CaseOutcome,
     CaseParty,
+    CaseSource,
     CaseStatus,
     CaseType,
     MediationSession,
@@ -117,6 +118,17 @@ def social_workers() -> QuerySet[User]:
     return User.objects.filter(groups__name=Role.SOCIAL, is_active=True).order_by("email")
 
 
+def case_ids_awaiting_worker_notice(created_before) -> list[int]:
+    return list(
+        SocialCase.objects.filter(
+            source=CaseSource.TENANT_PORTAL,
+            workers_notified_at__isnull=True,
+            opened_at__lt=created_before,
+            anonymised_at__isnull=True,
+        ).values_list("pk", flat=True)[:500]
+    )
+
+
 def cases_due_for_anonymisation(today: date) -> QuerySet[SocialCase]:
     return SocialCase.objects.filter(
         anonymised_at__isnull=True, status__in=ENDED_CASE_STATUSES, retain_until__lte=today
@@ -149,15 +161,19 @@ def access_log_queryset() -> QuerySet[CaseAccessLog]:
 class HouseholdCaseExtract:
     """What a household may see of one case: its own role and data, no other party, no working notes."""
 
+    case: SocialCase
     number: str
     case_type: str
+    nuisance_kind: str
     role: str
     status: str
     outcome: str
     opened_at: date
     closed_at: date | None
     own_report: str
+    since_when: str
     may_be_contacted: bool
+    contact_phone: str
     sessions: list[MediationSession]
     referrals: list
 
@@ -184,15 +200,25 @@ def household_export(household: Household) -> dict:
     )
     cases = [
         HouseholdCaseExtract(
+            case=party.case,
             number=party.case.number,
             case_type=party.case.get_case_type_display(),
+            nuisance_kind=party.case.get_nuisance_kind_display()
+            if party.case.nuisance_kind
+            else "",
             role=party.get_role_display(),
             status=party.case.get_status_display(),
             outcome=party.case.get_outcome_display() if party.case.outcome else "",
             opened_at=timezone.localdate(party.case.opened_at),
             closed_at=timezone.localdate(party.case.closed_at) if party.case.closed_at else None,
             own_report=party.case.intake_text if party.role == PartyRole.REPORTER else "",
+            since_when=(
+                party.case.get_since_when_display()
+                if party.role == PartyRole.REPORTER and party.case.since_when
+                else ""
+            ),
             may_be_contacted=party.may_be_contacted,
+            contact_phone=party.contact_phone,
             sessions=party.own_sessions,
             referrals=list(party.referrals.all()),
         )
@@ -200,7 +226,7 @@ def household_export(household: Household) -> dict:
     ]
     repair_requests = (
         RepairRequest.objects.filter(household=household)
-        .select_related("category", "home", "building")
+        .select_related("category__parent", "home", "building")
         .order_by("created_at")
     )
     return {

@@ -46,6 +46,7 @@ from .models import (
     MediationSession,
     MediationStep,
     NoteKind,
+    NuisanceKind,
     PartyRole,
     ReferralTarget,
     SessionKind,
@@ -177,6 +178,25 @@ def _enqueue_new_case_notice(case_id: int) -> None:
     enqueue(notify_social_workers_of_new_case, case_id)
 
 
+DOUBLE_SUBMIT_WINDOW = timedelta(minutes=10)
+
+
+def _recent_duplicate(household: Household, case_type: str, what: str) -> SocialCase | None:
+    """The same report from the same household moments ago: a double click or a resubmitted form."""
+    return (
+        SocialCase.objects.filter(
+            case_type=case_type,
+            intake_text=what.strip(),
+            source=CaseSource.TENANT_PORTAL,
+            parties__household=household,
+            parties__role=PartyRole.REPORTER,
+            opened_at__gte=timezone.now() - DOUBLE_SUBMIT_WINDOW,
+        )
+        .order_by("pk")
+        .first()
+    )
+
+
 def _tenant_submitter_party(
     case: SocialCase, household: Household, may_be_contacted: bool, phone: str
 ) -> CaseParty:
@@ -200,6 +220,11 @@ def support_request_submit(
     may_be_contacted: bool,
     phone: str = "",
 ) -> SocialCase:
+    if not what.strip():
+        raise CaseError(_("Tell us what is going on."))
+    duplicate = _recent_duplicate(household, CaseType.SUPPORT, what)
+    if duplicate:
+        return duplicate
     case = case_open(
         case_type=CaseType.SUPPORT,
         intake_text=what,
@@ -225,8 +250,21 @@ def nuisance_report_submit(
     phone: str = "",
 ) -> SocialCase:
     """A tenant's nuisance report: the reporter and, where known, the household it is about."""
+    if not what.strip():
+        raise CaseError(_("Tell us what is going on."))
     if subject_home is not None and subject_home.pk == household.home_id:
         raise CaseError(_("Choose the address the nuisance comes from, not your own address."))
+    if subject_home is not None and (
+        subject_home.building.complex_id != household.home.building.complex_id
+    ):
+        raise CaseError(
+            _("Choose an address in your own complex, or describe where it comes from.")
+        )
+    if nuisance_kind not in NuisanceKind.values:
+        raise CaseError(_("Choose what kind of nuisance it is."))
+    duplicate = _recent_duplicate(household, CaseType.NUISANCE, what)
+    if duplicate:
+        return duplicate
     case = case_open(
         case_type=CaseType.NUISANCE,
         intake_text=what,
@@ -653,21 +691,37 @@ def _social_workers() -> list[User]:
 
 
 def social_workers_notify_of_new_case(case_id: int) -> int:
-    """A short notice with the number and a link; the content stays in the portal."""
-    case = SocialCase.objects.get(pk=case_id)
-    if case.source != CaseSource.TENANT_PORTAL:
-        return 0
-    workers = list(case.assigned_workers.filter(is_active=True)) or _social_workers()
-    url = settings.SITE_URL + reverse("social:case_detail", args=[case.uuid])
-    for worker in workers:
-        with translation.override(worker.preferred_language or settings.LANGUAGE_CODE):
-            subject = _("New report %(number)s for social management") % {"number": case.number}
-            body = render_to_string(
-                "social/email/new_case.txt",
-                {"number": case.number, "type": case.get_case_type_display(), "url": url},
-            )
-        send_mail(subject, body, None, [worker.email])
+    """A short notice of a tenant's report with the number and a link; the content stays in the portal.
+
+    Sent once: the case row is locked and marked before the mails go out.
+    """
+    with transaction.atomic():
+        case = SocialCase.objects.select_for_update().get(pk=case_id)
+        if case.source != CaseSource.TENANT_PORTAL or case.workers_notified_at:
+            return 0
+        workers = list(case.assigned_workers.filter(is_active=True)) or _social_workers()
+        url = settings.SITE_URL + reverse("social:case_detail", args=[case.uuid])
+        case.workers_notified_at = timezone.now()
+        case.save(update_fields=["workers_notified_at"])
+        for worker in workers:
+            with translation.override(worker.preferred_language or settings.LANGUAGE_CODE):
+                subject = _("New report %(number)s for social management") % {"number": case.number}
+                body = render_to_string(
+                    "social/email/new_case.txt",
+                    {"number": case.number, "type": case.get_case_type_display(), "url": url},
+                )
+            send_mail(subject, body, None, [worker.email])
     return len(workers)
+
+
+def cases_awaiting_worker_notice_enqueue(older_than: timedelta = timedelta(minutes=5)) -> int:
+    """The sweep: tenants' reports whose notice was never queued (the broker was down) are queued again."""
+    from .selectors import case_ids_awaiting_worker_notice
+
+    case_ids = case_ids_awaiting_worker_notice(created_before=timezone.now() - older_than)
+    for case_id in case_ids:
+        _enqueue_new_case_notice(case_id)
+    return len(case_ids)
 
 
 @dataclass(frozen=True)

@@ -31,3 +31,8 @@ def anonymise_expired_cases() -> int:
 @shared_task(autoretry_for=(*TRANSIENT_ERRORS, OSError), retry_backoff=True, max_retries=3)
 def check_retention() -> dict[str, list[str]]:
     return services.retention_check()
+
+
+@shared_task
+def sweep_unnotified_cases() -> int:
+    return services.cases_awaiting_worker_notice_enqueue()

@@ -356,4 +356,9 @@ class Migration(migrations.Migration):
             name='title',
             field=models.CharField(blank=True, max_length=200, verbose_name='title'),
         ),
+        migrations.AddField(
+            model_name='socialcase',
+            name='workers_notified_at',
+            field=models.DateTimeField(blank=True, editable=False, null=True),
+        ),
     ]

@@ -29,7 +29,7 @@ from social.models import (
     SessionKind,
     SocialCase,
 )
-from tests.factories import HomeFactory, HouseholdFactory, UserFactory
+from tests.factories import ComplexFactory, HomeFactory, HouseholdFactory, UserFactory
 from tickets.sla import office_settings_get
 from zelfbeheer.accounts.roles import Role
 from zelfbeheer.workdays import is_working_day
@@ -633,3 +633,58 @@ def test_create_a_case_from_the_office(client, worker):
     )
     assert missing_kind.status_code == 200
     assert SocialCase.objects.count() == 1
+
+
+def test_workers_hear_of_a_tenant_report_once_and_the_sweep_resends_a_lost_notice(
+    worker, django_capture_on_commit_callbacks, monkeypatch
+):
+    household = HouseholdFactory(tenant=True)
+    monkeypatch.setattr(services, "enqueue", lambda task, *args: None)  # the broker is down
+    case = services.support_request_submit(
+        household=household,
+        submitted_by=household.members.first(),
+        what="I cannot read my letters.",
+        since_when="months",
+        may_be_contacted=True,
+    )
+    monkeypatch.undo()
+    mail.outbox.clear()
+    assert services.cases_awaiting_worker_notice_enqueue(older_than=timedelta(0)) == 1
+    assert [message.to for message in mail.outbox] == [[worker.email]]
+    assert case.number in mail.outbox[0].body
+    assert "letters" not in mail.outbox[0].body
+
+    assert services.social_workers_notify_of_new_case(case.pk) == 0
+    assert services.cases_awaiting_worker_notice_enqueue(older_than=timedelta(0)) == 0
+    assert len(mail.outbox) == 1
+
+
+def test_a_double_submitted_report_makes_one_case(worker):
+    household = HouseholdFactory(tenant=True)
+    report = {
+        "household": household,
+        "submitted_by": household.members.first(),
+        "what": "Help with forms",
+        "since_when": "weeks",
+        "may_be_contacted": True,
+    }
+    first = services.support_request_submit(**report)
+    second = services.support_request_submit(**report)
+    assert first == second
+    assert SocialCase.objects.count() == 1
+
+
+def test_a_nuisance_report_about_another_complex_is_refused(worker):
+    household = HouseholdFactory(tenant=True)
+    elsewhere = HomeFactory(building__complex=ComplexFactory(code="OTHER"))
+    with pytest.raises(services.CaseError):
+        services.nuisance_report_submit(
+            household=household,
+            submitted_by=household.members.first(),
+            nuisance_kind=NuisanceKind.NOISE,
+            what="Noise",
+            since_when="days",
+            may_be_contacted=True,
+            subject_home=elsewhere,
+        )
+    assert not SocialCase.objects.exists()

@@ -219,6 +219,10 @@ CELERY_BEAT_SCHEDULE = {
         "task": "tickets.tasks.remove_expired_photo_drafts",
         "schedule": crontab(minute=17, hour=3),
     },
+    "sweep-unnotified-social-cases": {
+        "task": "social.tasks.sweep_unnotified_cases",
+        "schedule": crontab(minute="*/15"),
+    },
     "social-action-digest": {
         "task": "social.tasks.send_action_digest",
         "schedule": crontab(minute=0, hour=7),
