@@ -10,7 +10,18 @@ from zelfbeheer.housing.models import Building, Home, Household
 
 pytestmark = pytest.mark.django_db(transaction=True)
 
-MODELS = [Home, Building, Household, User, WorkCategory, Contract, BudgetLine, RepairRequest, SocialCase, CaseParty]
+MODELS = [
+    Home,
+    Building,
+    Household,
+    User,
+    WorkCategory,
+    Contract,
+    BudgetLine,
+    RepairRequest,
+    SocialCase,
+    CaseParty,
+]
 
 
 def counts():

@@ -97,11 +97,17 @@ def _url(endpoint: Endpoint, world: dict) -> str:
         "action_done": {"action_id": case.actions.first().pk},
         "repair_request_unlink": {"request_id": world["repair_request"].pk},
     }.get(endpoint.name, {})
-    if endpoint.name.startswith(("case_", "party_", "note_", "action_", "session_", "referral_")) or (
-        endpoint.name.startswith("repair_request_")
-    ):
-        if endpoint.name != "case_create":
-            kwargs["case_uuid"] = case.uuid
+    case_prefixes = (
+        "case_",
+        "party_",
+        "note_",
+        "action_",
+        "session_",
+        "referral_",
+        "repair_request_",
+    )
+    if endpoint.name.startswith(case_prefixes) and endpoint.name != "case_create":
+        kwargs["case_uuid"] = case.uuid
     if endpoint.name == "household_export_pdf":
         kwargs["household_uuid"] = world["subject"].uuid
     return reverse(f"social:{endpoint.name}", kwargs=kwargs)
