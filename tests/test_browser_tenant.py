@@ -75,6 +75,9 @@ def tenant_pages(routable):
         f"/meldingen/nieuw/{trade}/{routable.category.code}/",
         f"/meldingen/nieuw/{trade}/{flooding.code}/",
         f"/meldingen/{repair_request.uuid}/",
+        "/sociaal/hulp/",
+        "/sociaal/overlast/",
+        "/sociaal/mijn-meldingen/",
     ]
 
 
