@@ -112,10 +112,9 @@ def _render_case(
     party_matches = []
     if search_form.is_valid() and search_form.cleaned_data["party_q"]:
         party_matches = list(households_find(search_form.cleaned_data["party_q"]))
-    context = {
-        "case": case,
-        **selectors.case_file(case),
-        "today": timezone.localdate(),
+    case_file = selectors.case_file(case)
+    team = list(selectors.social_workers())
+    forms = {
         "edit_form": forms.get("edit_form")
         or CaseEditForm(
             initial={
@@ -132,15 +131,28 @@ def _render_case(
         "status_form": forms.get("status_form")
         or StatusForm(initial={"version": case.version, "status": case.status}),
         "workers_form": forms.get("workers_form")
-        or WorkersForm(initial={"workers": case.assigned_workers.all()}),
-        "party_search_form": search_form,
-        "party_matches": party_matches,
+        or WorkersForm(initial={"workers": [worker.pk for worker in case_file["workers"]]}),
         "party_form": forms.get("party_form") or PartyAddForm(),
         "note_form": forms.get("note_form") or NoteForm(),
         "action_form": forms.get("action_form") or ActionForm(),
         "session_form": forms.get("session_form") or SessionForm(case=case),
         "referral_form": forms.get("referral_form") or ReferralForm(case=case),
         "link_form": forms.get("link_form") or RepairRequestLinkForm(),
+    }
+    # The choices come from what this page fetched already, so the forms add no queries of their own.
+    worker_choices = [(worker.pk, worker.get_full_name() or worker.email) for worker in team]
+    party_choices = [(party.pk, party.label) for party in case_file["parties"]]
+    forms["workers_form"].fields["workers"].choices = worker_choices
+    forms["action_form"].fields["assigned_to"].choices = [("", _("Anyone")), *worker_choices]
+    forms["session_form"].fields["participants"].choices = party_choices
+    forms["referral_form"].fields["party"].choices = [("", "—"), *party_choices]
+    context = {
+        "case": case,
+        **case_file,
+        **forms,
+        "today": timezone.localdate(),
+        "party_search_form": search_form,
+        "party_matches": party_matches,
         "CaseStatus": CaseStatus,
     }
     return render(request, "social/case_detail.html", context, status=status)

@@ -688,3 +688,31 @@ def test_a_nuisance_report_about_another_complex_is_refused(worker):
             subject_home=elsewhere,
         )
     assert not SocialCase.objects.exists()
+
+
+def test_a_link_to_a_repair_request_is_seen_on_the_case_only(client, nuisance_case, worker):
+    from tests.factories import WorkCategoryFactory
+    from tickets.services import repair_request_submit
+
+    repair_request = repair_request_submit(
+        household=nuisance_case.reporter,
+        reporter=nuisance_case.reporter.members.first(),
+        category=WorkCategoryFactory(),
+        description="Damp in the bedroom",
+    )
+    services.case_repair_request_link(nuisance_case, repair_request.number.lower())
+    client.force_login(worker)
+    case_page = client.get(reverse("social:case_detail", args=[nuisance_case.uuid]))
+    assert repair_request.number in case_page.content.decode()
+
+    for user, url in (
+        (UserFactory(role=Role.DESK), reverse("tickets:desk_triage", args=[repair_request.uuid])),
+        (
+            nuisance_case.reporter.members.first(),
+            reverse("tickets:request_detail", args=[repair_request.uuid]),
+        ),
+    ):
+        client.force_login(user)
+        page = client.get(url)
+        assert page.status_code == 200
+        assert nuisance_case.number not in page.content.decode()
