@@ -1,10 +1,15 @@
 import uuid
+from decimal import Decimal
 
 from django.conf import settings
+from django.core.validators import MinValueValidator
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
-from tickets.models import WorkCategory, WorkOrder
+from tickets.models import Contractor, WorkCategory, WorkOrder
+from zelfbeheer.history import audit_trail
+
+MONEY = {"max_digits": 12, "decimal_places": 2}
 
 
 class FinancialYear(models.Model):
@@ -12,6 +17,13 @@ class FinancialYear(models.Model):
     baseline_cost_per_home = models.DecimalField(
         _("cost per home before self-management"), max_digits=10, decimal_places=2, default=0
     )
+    four_eyes_threshold = models.DecimalField(
+        _("invoices above this amount (excl. VAT) need two board members"),
+        **MONEY,
+        default=Decimal("2500.00"),
+        validators=[MinValueValidator(0)],
+    )
+    history = audit_trail()
 
     class Meta:
         verbose_name = _("financial year")
@@ -36,6 +48,7 @@ class BudgetLine(models.Model):
         related_name="budget_lines",
         verbose_name=_("work categories charged here"),
     )
+    history = audit_trail(m2m_fields=[categories])
 
     class Meta:
         verbose_name = _("budget line")
@@ -51,34 +64,237 @@ class BudgetLine(models.Model):
         return f"{self.code} {self.name}"
 
 
+class Grant(models.Model):
+    """Money the corporation grants for a year, paid in tranches."""
+
+    financial_year = models.ForeignKey(
+        FinancialYear, on_delete=models.PROTECT, related_name="grants", verbose_name=_("year")
+    )
+    description = models.CharField(_("description"), max_length=200)
+    amount = models.DecimalField(_("amount"), **MONEY, validators=[MinValueValidator(0)])
+    granted_on = models.DateField(_("granted on"))
+    history = audit_trail()
+
+    class Meta:
+        verbose_name = _("grant")
+        verbose_name_plural = _("grants")
+        ordering = ["financial_year", "granted_on"]
+        constraints = [
+            models.CheckConstraint(condition=models.Q(amount__gte=0), name="grant_not_negative")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.financial_year}: {self.description}"
+
+
+class GrantTranche(models.Model):
+    grant = models.ForeignKey(Grant, on_delete=models.CASCADE, related_name="tranches")
+    expected_on = models.DateField(_("expected on"))
+    amount = models.DecimalField(_("amount"), **MONEY, validators=[MinValueValidator(0)])
+    received_on = models.DateField(_("received on"), null=True, blank=True)
+    history = audit_trail()
+
+    class Meta:
+        verbose_name = _("tranche")
+        verbose_name_plural = _("tranches")
+        ordering = ["expected_on"]
+        constraints = [
+            models.CheckConstraint(condition=models.Q(amount__gte=0), name="tranche_not_negative")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.grant} {self.expected_on}"
+
+
+class ExpenseCategory(models.TextChoices):
+    OFFICE = "office", _("Office")
+    STAFF = "staff", _("Staff")
+    TRAINING = "training", _("Training")
+    OTHER = "other", _("Other")
+
+
+class Expense(models.Model):
+    """A cost without a contractor's invoice (office, staff, training); it counts as an actual."""
+
+    budget_line = models.ForeignKey(
+        BudgetLine, on_delete=models.PROTECT, related_name="expenses", verbose_name=_("budget line")
+    )
+    category = models.CharField(_("kind"), max_length=16, choices=ExpenseCategory.choices)
+    description = models.CharField(_("description"), max_length=300)
+    amount_excl_vat = models.DecimalField(_("amount excl. VAT"), **MONEY)
+    vat_amount = models.DecimalField(_("VAT"), **MONEY, default=Decimal("0.00"))
+    spent_on = models.DateField(_("date"))
+    entered_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+", editable=False
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+    history = audit_trail()
+
+    class Meta:
+        verbose_name = _("expense")
+        verbose_name_plural = _("expenses")
+        ordering = ["-spent_on", "-pk"]
+        constraints = [
+            models.CheckConstraint(
+                condition=models.Q(amount_excl_vat__gte=0, vat_amount__gte=0),
+                name="expense_not_negative",
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.spent_on} {self.description}"
+
+
+class InvoiceStatus(models.TextChoices):
+    RECEIVED = "received", _("Received")
+    APPROVED = "approved", _("Approved")
+    PAID = "paid", _("Paid")
+    REJECTED = "rejected", _("Rejected")
+
+
+def invoice_upload_path(instance: "Invoice", filename: str) -> str:
+    return f"invoices/{instance.uuid}.pdf"
+
+
+class Invoice(models.Model):
+    """A contractor's invoice against a work order or a budget line: received → approved → paid."""
+
+    uuid = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
+    contractor = models.ForeignKey(
+        Contractor,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="invoices",
+        verbose_name=_("contractor"),
+    )
+    supplier_name = models.CharField(_("supplier"), max_length=200, blank=True)
+    invoice_number = models.CharField(_("invoice number"), max_length=64)
+    invoice_date = models.DateField(_("invoice date"))
+    work_order = models.ForeignKey(
+        WorkOrder,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="invoices",
+        verbose_name=_("work order"),
+    )
+    budget_line = models.ForeignKey(
+        BudgetLine, on_delete=models.PROTECT, related_name="invoices", verbose_name=_("budget line")
+    )
+    description = models.CharField(_("description"), max_length=300, blank=True)
+    amount_excl_vat = models.DecimalField(_("amount excl. VAT"), **MONEY)
+    vat_amount = models.DecimalField(_("VAT"), **MONEY)
+    amount_incl_vat = models.DecimalField(_("amount incl. VAT"), **MONEY)
+    pdf = models.FileField(_("PDF"), upload_to=invoice_upload_path, blank=True)
+    status = models.CharField(
+        _("status"), max_length=16, choices=InvoiceStatus.choices, default=InvoiceStatus.RECEIVED
+    )
+    entered_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+", editable=False
+    )
+    entered_at = models.DateTimeField(auto_now_add=True)
+    approved_at = models.DateTimeField(_("approved at"), null=True, blank=True)
+    paid_on = models.DateField(_("paid on"), null=True, blank=True)
+    rejection_reason = models.CharField(_("reason for rejecting"), max_length=300, blank=True)
+    version = models.PositiveIntegerField(default=1, editable=False)
+    history = audit_trail(excluded_fields=["version"])
+
+    class Meta:
+        verbose_name = _("invoice")
+        verbose_name_plural = _("invoices")
+        ordering = ["-invoice_date", "-pk"]
+        indexes = [models.Index(fields=["status", "invoice_date"])]
+        constraints = [
+            models.CheckConstraint(
+                condition=models.Q(amount_excl_vat__gte=0, vat_amount__gte=0),
+                name="invoice_not_negative",
+            ),
+            models.CheckConstraint(
+                condition=models.Q(
+                    amount_incl_vat=models.F("amount_excl_vat") + models.F("vat_amount")
+                ),
+                name="invoice_incl_is_excl_plus_vat",
+            ),
+            models.UniqueConstraint(
+                fields=["contractor", "invoice_number"],
+                condition=models.Q(contractor__isnull=False) & ~models.Q(status="rejected"),
+                name="invoice_number_once_per_contractor",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.supplier} {self.invoice_number}"
+
+    @property
+    def supplier(self) -> str:
+        return self.contractor.name if self.contractor_id else self.supplier_name
+
+
+class InvoiceApproval(models.Model):
+    invoice = models.ForeignKey(Invoice, on_delete=models.CASCADE, related_name="approvals")
+    approver = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
+    )
+    approved_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("approval")
+        verbose_name_plural = _("approvals")
+        ordering = ["approved_at"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["invoice", "approver"], name="one_approval_per_person_per_invoice"
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.invoice} ✓ {self.approver_id}"
+
+
 class EntryKind(models.TextChoices):
     COMMITMENT = "commitment", _("Commitment")
     ACTUAL = "actual", _("Actual")
 
 
 class BudgetEntry(models.Model):
-    """Money booked on a budget line; one entry of each kind per work order at most."""
+    """The ledger the dashboard sums: a work order's open commitment, and actuals from approved invoices
+    and expenses. Entries are derived by budget.services and never typed in."""
 
     budget_line = models.ForeignKey(BudgetLine, on_delete=models.PROTECT, related_name="entries")
     work_order = models.ForeignKey(
         WorkOrder, on_delete=models.PROTECT, null=True, blank=True, related_name="budget_entries"
     )
+    invoice = models.OneToOneField(
+        Invoice, on_delete=models.PROTECT, null=True, blank=True, related_name="budget_entry"
+    )
+    expense = models.OneToOneField(
+        Expense, on_delete=models.CASCADE, null=True, blank=True, related_name="budget_entry"
+    )
     kind = models.CharField(_("kind"), max_length=16, choices=EntryKind.choices)
-    amount = models.DecimalField(_("amount excl. VAT"), max_digits=12, decimal_places=2)
+    amount = models.DecimalField(_("amount excl. VAT"), **MONEY)
     booked_on = models.DateField(_("booked on"))
     description = models.CharField(_("description"), max_length=300, blank=True)
     created_at = models.DateTimeField(auto_now_add=True)
+    history = audit_trail()
 
     class Meta:
         verbose_name = _("budget entry")
         verbose_name_plural = _("budget entries")
         ordering = ["-booked_on", "-pk"]
+        indexes = [models.Index(fields=["budget_line", "kind", "booked_on"])]
         constraints = [
             models.UniqueConstraint(
-                fields=["work_order", "kind"],
-                condition=models.Q(work_order__isnull=False),
-                name="one_entry_of_each_kind_per_work_order",
-            )
+                fields=["work_order"],
+                condition=models.Q(kind="commitment"),
+                name="one_commitment_per_work_order",
+            ),
+            models.CheckConstraint(
+                condition=models.Q(kind="commitment", work_order__isnull=False)
+                | models.Q(kind="actual", invoice__isnull=False, expense__isnull=True)
+                | models.Q(kind="actual", invoice__isnull=True, expense__isnull=False),
+                name="entry_has_one_source",
+            ),
         ]
 
     def __str__(self) -> str:

@@ -61,7 +61,7 @@ def test_tenant_report_is_routed_completed_by_the_contractor_and_booked(
     contractor_page.locator("input[name=action][value=complete] ~ button[type=submit]").click()
     expect(contractor_page.locator(".utrecht-alert")).to_be_visible()
 
-    # The cost is an actual on the board's budget page (board logs in with password and TOTP).
+    # The cost is committed on the board's budget page (board logs in with password and TOTP).
     board_member = UserFactory(role=Role.BOARD, totp=False)
     secret = generate_totp_secret()
     TOTP.activate(board_member, secret)

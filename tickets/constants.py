@@ -97,6 +97,7 @@ EVENT_TEXTS = {
     "work_order_sent": _("Work order sent to %(contractor)s."),
     "contractor_declined": _("%(contractor)s declined: %(reason)s"),
     "acceptance_expired": _("%(contractor)s did not accept in time."),
+    "work_order_cancelled": _("The work order for %(contractor)s was cancelled: %(reason)s"),
     "missed_appointment": _(
         "Nobody was home at the appointment. Please make a new appointment; a call-out fee may be charged."
     ),

@@ -342,8 +342,9 @@ def work_order_complete(
     materials: str = "",
     actor: User | None = None,
 ) -> WorkOrder:
-    """The contractor reports the work done; the request is technically done and the cost is booked."""
-    from budget.services import actual_book_for_work_order
+    """The contractor reports the work done; the request is technically done and the cost is committed
+    (it becomes actual when the invoice is approved)."""
+    from budget.services import commitment_correct_at_completion
 
     with transaction.atomic():
         work_order = WorkOrder.objects.select_for_update().get(pk=work_order.pk)
@@ -373,7 +374,7 @@ def work_order_complete(
             actor=actor,
             old_status=old_status,
         )
-        if actual_book_for_work_order(work_order) is None:
+        if commitment_correct_at_completion(work_order) is None and total_cost:
             request_event_add(
                 repair_request,
                 "cost_not_booked",

@@ -102,6 +102,49 @@ def work_order_decline(*, work_order: WorkOrder, reason: str, actor: User | None
     return locked
 
 
+CANCELLABLE_WORK_ORDER_STATUSES = (
+    WorkOrderStatus.REGISTERED,
+    WorkOrderStatus.AWARDED,
+    WorkOrderStatus.PLANNED,
+    WorkOrderStatus.IN_PROGRESS,
+)
+
+
+def work_order_cancel(*, work_order: WorkOrder, reason: str, actor: User) -> WorkOrder:
+    """The office withdraws an order that was not carried out; its commitment is released.
+
+    The request goes back to the desk to decide (route again, forward, or close).
+    """
+    from budget.services import commitment_recompute
+
+    if not reason.strip():
+        raise WorkOrderRefused(_("Please give a reason for cancelling."))
+    with transaction.atomic():
+        locked = _locked(work_order)
+        if locked.status == WorkOrderStatus.CANCELLED:
+            return locked
+        if locked.status not in CANCELLABLE_WORK_ORDER_STATUSES:
+            raise WorkOrderRefused(_("This work order is done and can no longer be cancelled."))
+        locked.status = WorkOrderStatus.CANCELLED
+        locked.save(update_fields=["status"])
+        commitment_recompute(locked)
+        repair_request = _request_locked(locked)
+        old_status = repair_request.status
+        if repair_request.status == RequestStatus.IN_PROGRESS:
+            repair_request.status = RequestStatus.ASSESSING
+            repair_request.routing_flagged = True
+            repair_request.save(update_fields=["status", "routing_flagged", "updated_at"])
+        services.request_event_add(
+            repair_request,
+            "work_order_cancelled",
+            actor=actor,
+            old_status=old_status,
+            visibility=EventVisibility.INTERNAL,
+            data={"contractor": locked.contractor.name, "reason": reason.strip()},
+        )
+    return locked
+
+
 def work_orders_expire_unaccepted(now=None) -> int:
     """Work orders not accepted before their deadline go to the next contractor (periodic task)."""
     now = now or timezone.now()

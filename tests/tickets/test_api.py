@@ -397,7 +397,7 @@ def test_plan_accepts_any_offset_for_the_same_moment(work_order, api):
     assert work_order.appointment_start == start
 
 
-def test_complete_records_the_work_and_books_the_actual_cost(work_order, api):
+def test_complete_records_the_work_and_commits_the_cost(work_order, api):
     planned(work_order)
 
     response = api.post(
@@ -418,12 +418,12 @@ def test_complete_records_the_work_and_books_the_actual_cost(work_order, api):
     assert response.json()["total_cost"] == "187.50"
     assert (work_order.hours, work_order.cause_found) == (Decimal("1.50"), "wear")
     assert work_order.request.status == RequestStatus.TECHNICALLY_DONE
-    actual = BudgetEntry.objects.get(work_order=work_order)
-    assert (actual.kind, actual.amount) == (EntryKind.ACTUAL, Decimal("187.50"))
+    committed = BudgetEntry.objects.get(work_order=work_order)
+    assert (committed.kind, committed.amount) == (EntryKind.COMMITMENT, Decimal("187.50"))
     assert work_order.request.events.filter(kind="completed").exists()
 
 
-def test_an_accepted_estimate_becomes_the_actual_on_completion(work_order, api):
+def test_the_reported_cost_replaces_the_accepted_estimate(work_order, api):
     api.post(api_url("accept", work_order), {"estimate": "250.00"}, format="json")
 
     api.post(
@@ -433,7 +433,7 @@ def test_an_accepted_estimate_becomes_the_actual_on_completion(work_order, api):
     )
 
     assert list(BudgetEntry.objects.values_list("kind", "amount")) == [
-        (EntryKind.ACTUAL, Decimal("187.50"))
+        (EntryKind.COMMITMENT, Decimal("187.50"))
     ]
 
 

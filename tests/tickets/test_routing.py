@@ -172,8 +172,9 @@ def test_accepting_tells_the_tenant_and_commits_the_estimate(routable):
     assert commitment.amount == Decimal("120.00")
     assert len([m for m in mail.outbox if tenant_email in m.to]) == before + 1
     services.work_order_complete(work_order=order, total_cost=Decimal("110.00"), cause_found="wear")
+    # The reported cost replaces the estimate; it becomes actual when the invoice is approved.
     assert list(BudgetEntry.objects.values_list("kind", "amount")) == [
-        (EntryKind.ACTUAL, Decimal("110.00"))
+        (EntryKind.COMMITMENT, Decimal("110.00"))
     ]
 
 

