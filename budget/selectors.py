@@ -45,6 +45,10 @@ def budget_lines_with_totals(year: int) -> QuerySet[BudgetLine]:
     )
 
 
+def financial_years() -> list[int]:
+    return list(FinancialYear.objects.order_by("-year").values_list("year", flat=True))
+
+
 def financial_year_get(year: int) -> FinancialYear | None:
     return FinancialYear.objects.filter(year=year).first()
 

@@ -224,9 +224,11 @@ def invoice_approve(invoice: Invoice, *, approver: User, version: int | None = N
     if invoice.approvals.filter(approver=approver).exists():
         raise BudgetError(_("You approved this invoice already; a second board member is needed."))
     InvoiceApproval.objects.create(invoice=invoice, approver=approver)
+    invoice.version += 1
     if invoice.approvals.count() >= approvals_needed(invoice):
         invoice.status = InvoiceStatus.APPROVED
         invoice.approved_at = timezone.now()
+        invoice.save()
         BudgetEntry.objects.create(
             budget_line=invoice.budget_line,
             invoice=invoice,
@@ -239,8 +241,8 @@ def invoice_approve(invoice: Invoice, *, approver: User, version: int | None = N
         if invoice.work_order_id:
             work_order = WorkOrder.objects.select_for_update().get(pk=invoice.work_order_id)
             commitment_recompute(work_order)
-    invoice.version += 1
-    invoice.save()
+    else:
+        invoice.save()
     return invoice
 
 

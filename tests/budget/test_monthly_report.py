@@ -96,8 +96,8 @@ def test_others_cannot_see_the_budget_or_reports(client, role, db):
     report = monthly_report_generate(date(2026, 10, 1))
     client.force_login(UserFactory(role=role))
 
-    assert client.get(reverse("budget:dashboard")).status_code == 403
-    assert client.get(reverse("budget:report_download", args=[report.uuid])).status_code == 403
+    assert client.get(reverse("budget:dashboard")).status_code == 404
+    assert client.get(reverse("budget:report_download", args=[report.uuid])).status_code == 404
 
 
 def test_office_visits_are_in_the_monthly_report(month_with_a_completed_repair):

@@ -149,7 +149,7 @@ def test_sla_due_dates_skip_weekends_and_kings_day(db):
     assert resolution_due.date() == date(2026, 5, 11)
 
 
-def test_completion_books_the_cost_as_an_actual_once(routable):
+def test_completion_commits_the_reported_cost_once(routable):
     repair_request = submit(routable)
     work_order = repair_request.work_orders.get()
 
