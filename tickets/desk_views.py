@@ -15,7 +15,7 @@ from django_tables2 import RequestConfig
 from zelfbeheer.accounts.decorators import role_required
 from zelfbeheer.accounts.roles import Role
 
-from . import selectors, sla, triage
+from . import selectors, sla, triage, work_orders
 from .constants import PauseReason, Responsibility, SlaState
 from .desk_forms import (
     BulkActionForm,
@@ -159,6 +159,7 @@ def _triage_context(repair_request: RepairRequest, **forms) -> dict:
         "events": repair_request.events.select_related("actor").order_by("created_at", "pk"),
         "photos": repair_request.photos.all(),
         "work_order": selectors.repair_request_current_work_order(repair_request),
+        "cancellable_statuses": work_orders.CANCELLABLE_WORK_ORDER_STATUSES,
         "triage_form": forms.get("triage_form")
         or TriageForm(
             initial={
@@ -283,6 +284,32 @@ def desk_sla_resume(request: HttpRequest, request_uuid) -> HttpResponse:
         sla.sla_resume(repair_request=repair_request, actor=request.user)
     except sla.SlaClockRefused as refusal:
         messages.error(request, str(refusal))
+    return redirect("tickets:desk_triage", request_uuid=repair_request.uuid)
+
+
+@role_required(*DESK)
+@require_POST
+def desk_work_order_cancel(request: HttpRequest, request_uuid) -> HttpResponse:
+    """Withdraw the current work order (not carried out); its commitment leaves the budget."""
+    repair_request = _desk_request(request, request_uuid)
+    work_order = selectors.repair_request_current_work_order(repair_request)
+    if work_order is None:
+        messages.error(request, _("This request has no work order to cancel."))
+        return redirect("tickets:desk_triage", request_uuid=repair_request.uuid)
+    try:
+        work_orders.work_order_cancel(
+            work_order=work_order, reason=request.POST.get("reason", ""), actor=request.user
+        )
+    except work_orders.WorkOrderRefused as refusal:
+        messages.error(request, str(refusal))
+    else:
+        messages.success(
+            request,
+            _(
+                "The work order for %(contractor)s was cancelled; route the request again or close it."
+            )
+            % {"contractor": work_order.contractor.name},
+        )
     return redirect("tickets:desk_triage", request_uuid=repair_request.uuid)
 
 

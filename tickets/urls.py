@@ -98,6 +98,11 @@ urlpatterns = [
         desk_views.desk_sla_resume,
         name="desk_sla_resume",
     ),
+    path(
+        "balie/melding/<uuid:request_uuid>/opdracht-intrekken/",
+        desk_views.desk_work_order_cancel,
+        name="desk_work_order_cancel",
+    ),
     path("balie/bellijst/", views.desk_call_list, name="desk_call_list"),
     path("balie/signalen/", desk_views.desk_signals, name="desk_signals"),
     path("doorverwijzingen/", desk_views.referrals, name="referrals"),

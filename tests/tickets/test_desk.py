@@ -1,6 +1,7 @@
 """The desk: queue with filters and presets, bulk actions, triage of one request, conflicts."""
 
 import re
+from decimal import Decimal
 from urllib.parse import unquote
 
 import pytest
@@ -395,3 +396,36 @@ def test_the_queue_filters_by_complex(desk_client, routable, unrouted):
 
     assert elsewhere.number in page
     assert unrouted[0].number not in page
+
+
+def test_the_desk_cancels_an_accepted_work_order_and_its_commitment_leaves_the_budget(
+    client, routable, django_capture_on_commit_callbacks
+):
+    from budget.models import BudgetEntry
+    from tickets import work_orders
+
+    with django_capture_on_commit_callbacks(execute=True):
+        repair_request = services.repair_request_submit(
+            household=routable.household,
+            reporter=routable.household.members.first(),
+            category=routable.category,
+            description="Deur klemt.",
+        )
+    work_order = repair_request.work_orders.get()
+    work_orders.work_order_accept(work_order=work_order, actor=None, estimate=Decimal("150.00"))
+    desk = UserFactory(role=Role.DESK)
+    client.force_login(desk)
+    url = reverse("tickets:desk_work_order_cancel", args=[repair_request.uuid])
+
+    assert client.post(url, {"reason": ""}).status_code == 302
+    assert BudgetEntry.objects.filter(work_order=work_order).exists()  # no reason: nothing changed
+
+    page = client.post(url, {"reason": "Huurder heeft het zelf opgelost"}, follow=True)
+
+    work_order.refresh_from_db()
+    repair_request.refresh_from_db()
+    assert page.status_code == 200
+    assert work_order.status == "GEA"
+    assert repair_request.status == "BEO" and repair_request.routing_flagged
+    assert not BudgetEntry.objects.filter(work_order=work_order).exists()
+    assert client.post(url, {"reason": "again"}).status_code == 302  # nothing left to cancel
