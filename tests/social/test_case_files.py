@@ -7,7 +7,9 @@ from django.core import mail
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
-from django.utils import timezone
+from django.utils import timezone, translation
+from django.utils.dateformat import format as format_date
+from django.utils.translation import gettext
 
 from social import services
 from social.models import (
@@ -398,9 +400,11 @@ def test_an_unassigned_case_reaches_every_social_workers_digest(worker):
         (worker.email,),
         (other_worker.email,),
     }
-    assert (
-        "overdue" in mail.outbox[0].body.lower() or "achterstallig" in mail.outbox[0].body.lower()
-    )
+    with translation.override(worker.preferred_language or "nl"):
+        overdue = gettext("overdue since %(date)s") % {
+            "date": format_date(case.intake_due, "j F Y")
+        }
+    assert overdue in mail.outbox[0].body
 
 
 # --- The pages ---------------------------------------------------------------------------------------
