@@ -8,7 +8,6 @@ Privacy rules held here rather than in templates:
 
 from __future__ import annotations
 
-import calendar
 import logging
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
@@ -26,6 +25,7 @@ from tickets.models import RepairRequest
 from tickets.sla import office_settings_get
 from zelfbeheer.accounts.models import User
 from zelfbeheer.accounts.roles import Role
+from zelfbeheer.dates import add_months
 from zelfbeheer.housing.models import Home, Household
 from zelfbeheer.queue import enqueue
 from zelfbeheer.workdays import add_working_days
@@ -510,16 +510,8 @@ def case_referral_add(
     return referral
 
 
-def _add_months(day: date, months: int) -> date:
-    years, month_index = divmod(day.month - 1 + months, 12)
-    year, month = day.year + years, month_index + 1
-    return day.replace(
-        year=year, month=month, day=min(day.day, calendar.monthrange(year, month)[1])
-    )
-
-
 def retention_date_for(closed_on: date) -> date:
-    return _add_months(closed_on, office_settings_get().social_case_retention_months)
+    return add_months(closed_on, office_settings_get().social_case_retention_months)
 
 
 @transaction.atomic
