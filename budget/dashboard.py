@@ -24,6 +24,7 @@ from django.db.models import (
     Avg,
     Count,
     DateTimeField,
+    DecimalField,
     DurationField,
     Exists,
     ExpressionWrapper,
@@ -32,6 +33,7 @@ from django.db.models import (
     Q,
     QuerySet,
     Sum,
+    Value,
 )
 from django.db.models.functions import Coalesce, TruncMonth
 from django.utils import timezone
@@ -42,9 +44,9 @@ from zelfbeheer.dates import add_months
 from zelfbeheer.housing.models import Home
 
 from .models import BudgetEntry, BudgetLine, EntryKind, FinancialYear, Grant, GrantTranche
-from .selectors import ZERO
 
 CENT = Decimal("0.01")
+ZERO = Value(Decimal("0.00"), output_field=DecimalField(max_digits=12, decimal_places=2))
 HUNDRED = Decimal("100")
 DISSATISFIED_AT_MOST = 2  # on the 1–5 scale
 

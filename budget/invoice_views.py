@@ -11,7 +11,6 @@ from datetime import datetime
 from functools import wraps
 
 from django.contrib import messages
-from django.db.models import Count, QuerySet
 from django.http import FileResponse, Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import path
@@ -30,30 +29,14 @@ from .invoice_filters import InvoiceFilter
 from .invoice_forms import ApproveForm, InvoiceForm, MarkPaidForm, RejectForm
 from .invoice_tables import InvoiceTable
 from .models import Invoice, InvoiceApproval, InvoiceStatus
+from .selectors import FINANCE_ROLES, invoice_get_for, invoices_visible_to
 
 INVOICE_LIST_PAGE_SIZE = 25
-READ_ROLES = (Role.BOARD, Role.COORDINATOR, Role.CORPORATION)
 ENTER_ROLES = (Role.BOARD, Role.COORDINATOR)
 APPROVE_ROLES = (Role.BOARD,)
 
 
 # Reads, scoped to the user (selectors kept beside the pages that use them).
-
-
-def invoices_visible_to(user: User) -> QuerySet[Invoice]:
-    if not has_role(user, *READ_ROLES):
-        return Invoice.objects.none()
-    return Invoice.objects.select_related(
-        "contractor", "budget_line__financial_year", "work_order__request"
-    ).annotate(approval_count=Count("approvals"))
-
-
-def invoice_get_for(user: User, invoice_uuid) -> Invoice:
-    """The invoice or 404: the same answer for 'missing' and 'not for you'."""
-    found = invoices_visible_to(user).select_related("entered_by").filter(uuid=invoice_uuid).first()
-    if found is None:
-        raise Http404
-    return found
 
 
 @dataclass
@@ -161,7 +144,7 @@ def _back(invoice: Invoice) -> HttpResponse:
     return redirect("budget:invoice_detail", invoice_uuid=invoice.uuid)
 
 
-@role_required(*READ_ROLES, hide=True)
+@role_required(*FINANCE_ROLES, hide=True)
 def invoice_list(request: HttpRequest) -> HttpResponse:
     invoice_filter = InvoiceFilter(
         request.GET or None, queryset=invoices_visible_to(request.user), request=request
@@ -213,7 +196,7 @@ def invoice_create(request: HttpRequest) -> HttpResponse:
     return render(request, "budget/invoice_form.html", {"form": form})
 
 
-@role_required(*READ_ROLES, hide=True)
+@role_required(*FINANCE_ROLES, hide=True)
 def invoice_detail(request: HttpRequest, invoice_uuid) -> HttpResponse:
     return _render_detail(request, invoice_get_for(request.user, invoice_uuid))
 
@@ -269,7 +252,7 @@ def invoice_mark_paid(request: HttpRequest, invoice: Invoice, data: dict) -> str
     return _("Invoice marked as paid.")
 
 
-@role_required(*READ_ROLES, hide=True)
+@role_required(*FINANCE_ROLES, hide=True)
 def invoice_pdf(request: HttpRequest, invoice_uuid) -> FileResponse:
     invoice = invoice_get_for(request.user, invoice_uuid)
     if not invoice.pdf:

@@ -17,7 +17,7 @@ from django_tables2 import RequestConfig
 from zelfbeheer.accounts.decorators import role_required
 from zelfbeheer.accounts.roles import Role, has_role
 
-from . import money_tables, services
+from . import selectors, services
 from .exports import CONTENT_TYPES, DASHBOARD_TABLES, dataset_response, line_dataset
 from .models import Expense, FinancialYear
 from .money_forms import (
@@ -76,7 +76,7 @@ def _render_expenses(
     can_edit = _can_edit(request)
     expense_filter = ExpenseFilter(
         request.GET,
-        queryset=money_tables.expenses_of_year(financial_year),
+        queryset=selectors.expenses_of_year(financial_year),
         financial_year=financial_year,
     )
     table = ExpenseTable(expense_filter.qs, year=financial_year.year, can_edit=can_edit)
@@ -85,9 +85,7 @@ def _render_expenses(
         form = ExpenseForm(financial_year=financial_year)
     if can_edit and correction is None and request.GET.get("corrigeren", "").isdigit():
         expense = (
-            money_tables.expenses_of_year(financial_year)
-            .filter(pk=request.GET["corrigeren"])
-            .first()
+            selectors.expenses_of_year(financial_year).filter(pk=request.GET["corrigeren"]).first()
         )
         if expense is not None:
             correction = (
@@ -139,7 +137,7 @@ def expense_list(request: HttpRequest, year: int) -> HttpResponse:
 @money_editors
 @require_POST
 def expense_correct(request: HttpRequest, pk: int) -> HttpResponse:
-    expense = money_tables.expense_get(pk)
+    expense = selectors.expense_get(pk)
     financial_year = expense.budget_line.financial_year
     form = ExpenseCorrectForm(request.POST)
     if form.is_valid():
@@ -165,7 +163,7 @@ def _render_grants(
     status: int = 200,
 ) -> HttpResponse:
     can_edit = _can_edit(request)
-    grants = list(money_tables.grants_of_year(financial_year))
+    grants = list(selectors.grants_of_year(financial_year))
     if can_edit:
         # Each tranche not yet received gets its own small form, with ids of its own.
         for grant in grants:
@@ -180,7 +178,7 @@ def _render_grants(
         {
             "year": financial_year.year,
             "grants": grants,
-            "totals": money_tables.grant_totals(financial_year),
+            "totals": selectors.grant_totals(financial_year),
             "can_edit": can_edit,
             "form": (form or GrantForm()) if can_edit else None,
         },
@@ -219,7 +217,7 @@ def grant_list(request: HttpRequest, year: int) -> HttpResponse:
 @money_editors
 @require_POST
 def tranche_received(request: HttpRequest, pk: int) -> HttpResponse:
-    tranche = money_tables.tranche_get(pk)
+    tranche = selectors.tranche_get(pk)
     financial_year = tranche.grant.financial_year
     form = TrancheReceivedForm(request.POST, tranche_pk=tranche.pk)
     if form.is_valid():
@@ -239,16 +237,16 @@ def tranche_received(request: HttpRequest, pk: int) -> HttpResponse:
 @finance_readers
 @require_GET
 def line_detail(request: HttpRequest, year: int, code: str) -> HttpResponse:
-    figures = money_tables.line_figures_get(year, code)
+    figures = selectors.line_figures_get(year, code)
     if "figure" in request.GET:
         # A figure on the dashboard links here; land on the table that makes it up.
         params = request.GET.copy()
         anchor = FIGURE_ANCHORS.get(params.pop("figure")[0], "")
         query = f"?{params.urlencode()}" if params else ""
         return redirect(f"{request.path}{query}{'#' + anchor if anchor else ''}")
-    commitments = CommitmentTable(money_tables.line_commitments(figures.pk))
-    invoices = InvoiceActualTable(money_tables.line_invoice_actuals(figures.pk))
-    expenses = ExpenseActualTable(money_tables.line_expense_actuals(figures.pk))
+    commitments = CommitmentTable(selectors.line_commitments(figures.pk))
+    invoices = InvoiceActualTable(selectors.line_invoice_actuals(figures.pk))
+    expenses = ExpenseActualTable(selectors.line_expense_actuals(figures.pk))
     config = RequestConfig(request, paginate={"per_page": DETAIL_PAGE_SIZE})
     for table in (commitments, invoices, expenses):
         config.configure(table)
@@ -284,7 +282,7 @@ def dashboard_export(request: HttpRequest, year: int, table: str, fmt: str) -> H
 def line_export(request: HttpRequest, year: int, code: str, fmt: str) -> HttpResponse:
     if fmt not in CONTENT_TYPES:
         raise Http404
-    figures = money_tables.line_figures_get(year, code)
+    figures = selectors.line_figures_get(year, code)
     dataset = line_dataset(figures.pk, figures.code)
     return dataset_response(dataset, fmt, f"begroting-{year}-regel-{slugify(code)}.{fmt}")
 

@@ -31,6 +31,7 @@ from .models import (
     BudgetLine,
     EntryKind,
     Expense,
+    ExpenseCategory,
     FinancialYear,
     Grant,
     GrantTranche,
@@ -75,7 +76,10 @@ def commitment_recompute(work_order: WorkOrder) -> BudgetEntry | None:
         return None
     moment = work_order.completed_at or work_order.accepted_at or timezone.now()
     booked_on = timezone.localdate(moment)
-    budget_line = _work_order_budget_line(work_order, booked_on)
+    existing = BudgetEntry.objects.filter(work_order=work_order, kind=EntryKind.COMMITMENT).first()
+    budget_line = _work_order_budget_line(work_order, booked_on) or (
+        existing.budget_line if existing else None
+    )
     if budget_line is None:
         return None
     entry, _created = BudgetEntry.objects.update_or_create(
@@ -108,9 +112,14 @@ def _year_of(day: date) -> FinancialYear | None:
     return FinancialYear.objects.filter(year=day.year).first()
 
 
+MAX_AMOUNT = Decimal("999999999.99")  # what the 12-digit money columns hold, excl. and VAT together
+
+
 def _check_amounts(amount_excl_vat: Decimal, vat_amount: Decimal) -> None:
     if amount_excl_vat is None or vat_amount is None:
         raise BudgetError(_("Fill in the amount and the VAT."))
+    if amount_excl_vat + vat_amount > MAX_AMOUNT:
+        raise BudgetError(_("This amount is too large."))
     if amount_excl_vat < 0 or vat_amount < 0:
         raise BudgetError(_("Amounts cannot be negative; enter a credit note as a correction."))
     if amount_excl_vat.quantize(CENT) != amount_excl_vat or vat_amount.quantize(CENT) != vat_amount:
@@ -250,6 +259,8 @@ def invoice_approve(invoice: Invoice, *, approver: User, version: int | None = N
 def invoice_reject(
     invoice: Invoice, *, by: User, reason: str, version: int | None = None
 ) -> Invoice:
+    if not has_role(by, Role.BOARD, Role.COORDINATOR):
+        raise BudgetError(_("Only board members and the coordinator handle invoices."))
     invoice = _locked_invoice(invoice, version)
     if invoice.status != InvoiceStatus.RECEIVED:
         raise BudgetError(_("Only received invoices can be rejected."))
@@ -266,11 +277,15 @@ def invoice_reject(
 def invoice_mark_paid(
     invoice: Invoice, *, by: User, paid_on: date, version: int | None = None
 ) -> Invoice:
+    if not has_role(by, Role.BOARD, Role.COORDINATOR):
+        raise BudgetError(_("Only board members and the coordinator handle invoices."))
     invoice = _locked_invoice(invoice, version)
     if invoice.status != InvoiceStatus.APPROVED:
         raise BudgetError(_("Only approved invoices can be marked as paid."))
     if paid_on > timezone.localdate():
         raise BudgetError(_("The payment date cannot be in the future."))
+    if paid_on < invoice.invoice_date:
+        raise BudgetError(_("The payment date cannot be before the invoice date."))
     invoice.status = InvoiceStatus.PAID
     invoice.paid_on = paid_on
     invoice.version += 1
@@ -290,6 +305,10 @@ def expense_record(
     spent_on: date,
 ) -> Expense:
     _check_amounts(amount_excl_vat, vat_amount)
+    if category not in ExpenseCategory.values:
+        raise BudgetError(_("Choose what kind of expense this is."))
+    if not description.strip():
+        raise BudgetError(_("Describe the expense."))
     if budget_line.financial_year.year != spent_on.year:
         raise BudgetError(_("The budget line belongs to another year than the date."))
     expense = Expense.objects.create(
@@ -318,7 +337,15 @@ def expense_correct(
 ) -> Expense:
     """A correction keeps the history (django-simple-history) and moves the ledger entry with it."""
     _check_amounts(amount_excl_vat, vat_amount)
+    if not description.strip():
+        raise BudgetError(_("Describe the expense."))
     expense = Expense.objects.select_for_update().get(pk=expense.pk)
+    if (expense.amount_excl_vat, expense.vat_amount, expense.description) == (
+        amount_excl_vat,
+        vat_amount,
+        description.strip(),
+    ):
+        return expense
     expense.amount_excl_vat = amount_excl_vat
     expense.vat_amount = vat_amount
     expense.description = description.strip()
@@ -340,9 +367,18 @@ def grant_record(
     tranches: list[tuple[date, Decimal]],
 ) -> Grant:
     """A grant with its tranches; the tranches add up to the grant."""
-    if amount < 0:
-        raise BudgetError(_("A grant cannot be negative."))
-    if tranches and sum(tranche_amount for _day, tranche_amount in tranches) != amount:
+    if amount < 0 or any(tranche_amount < 0 for _day, tranche_amount in tranches):
+        raise BudgetError(_("A grant and its tranches cannot be negative."))
+    if any(
+        value.quantize(CENT) != value
+        for value in [amount, *(t_amount for _day, t_amount in tranches)]
+    ):
+        raise BudgetError(_("Amounts are in euros and cents."))
+    if amount > MAX_AMOUNT:
+        raise BudgetError(_("This amount is too large."))
+    if not tranches:
+        raise BudgetError(_("Give at least one tranche: when Bo-Ex pays and how much."))
+    if sum(tranche_amount for _day, tranche_amount in tranches) != amount:
         raise BudgetError(_("The tranches must add up to the amount granted."))
     grant = Grant.objects.create(
         financial_year=financial_year,
@@ -360,6 +396,8 @@ def grant_record(
 @transaction.atomic
 def tranche_mark_received(tranche: GrantTranche, *, received_on: date) -> GrantTranche:
     tranche = GrantTranche.objects.select_for_update().get(pk=tranche.pk)
+    if tranche.received_on == received_on:
+        return tranche
     if received_on > timezone.localdate():
         raise BudgetError(_("The date received cannot be in the future."))
     tranche.received_on = received_on

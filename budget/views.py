@@ -35,7 +35,11 @@ def dashboard(request: HttpRequest) -> HttpResponse:
     service = dashboard_figures.service_figures(start, end)
     per_month = dashboard_figures.requests_per_month(start)
     actual_so_far = next(
-        (point.actual_cumulative for point in reversed(burn) if point.actual_cumulative is not None),
+        (
+            point.actual_cumulative
+            for point in reversed(burn)
+            if point.actual_cumulative is not None
+        ),
         Decimal("0.00"),
     )
     elapsed = dashboard_figures.months_elapsed(year, today)
