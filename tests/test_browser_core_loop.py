@@ -6,6 +6,7 @@ import time
 import pytest
 from allauth.mfa.totp.internal.auth import TOTP, format_hotp_value, generate_totp_secret, hotp_value
 from django.core import mail
+from django.utils import timezone
 from playwright.sync_api import Page, expect
 
 from budget.models import BudgetEntry
@@ -13,9 +14,11 @@ from tickets.models import RepairRequest
 from zelfbeheer.accounts.roles import Role
 
 from .factories import UserFactory
+from .test_browser_social import log_in_as
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 PASSWORD = "correct-horse-battery"
+MINIMAL_PDF = b"%PDF-1.4\n1 0 obj << /Type /Catalog >> endobj\ntrailer << /Root 1 0 R >>\n%%EOF\n"
 
 
 def log_in(page: Page, base_url: str, email: str) -> None:
@@ -70,5 +73,33 @@ def test_tenant_report_is_routed_completed_by_the_contractor_and_booked(
     code = format_hotp_value(hotp_value(secret, int(time.time()) // 30))
     board_page.locator("input[name=code]").fill(code)
     board_page.locator("input[name=code]").press("Enter")
-    expect(board_page.locator("table").first).to_contain_text("95,00")
+    line_code = BudgetEntry.objects.get().budget_line.code
+    expect(board_page.get_by_test_id(f"committed-{line_code}")).to_contain_text("95,00")
     assert BudgetEntry.objects.get().amount == 95
+
+    # The coordinator enters the contractor's invoice with its PDF; the board member approves it,
+    # and the cost moves from committed to actual.
+    coordinator = UserFactory(role=Role.COORDINATOR)
+    coordinator_page = page.context.browser.new_context(locale="nl-NL").new_page()
+    log_in_as(coordinator_page, base_url, coordinator)
+    coordinator_page.goto(f"{base_url}/budget/facturen/nieuw/")
+    coordinator_page.locator("select[name=contractor]").select_option(
+        str(routable.contract.contractor.pk)
+    )
+    coordinator_page.locator("input[name=invoice_number]").fill("2026-0042")
+    coordinator_page.locator("input[name=invoice_date]").fill(timezone.localdate().isoformat())
+    coordinator_page.locator("input[name=request_number]").fill(repair_request.number)
+    coordinator_page.locator("input[name=amount_excl_vat]").fill("95,00")
+    coordinator_page.locator("input[name=vat_amount]").fill("19,95")
+    coordinator_page.locator("input[name=pdf]").set_input_files(
+        files=[{"name": "factuur.pdf", "mimeType": "application/pdf", "buffer": MINIMAL_PDF}]
+    )
+    coordinator_page.locator("form.portal-form button[type=submit]").last.click()
+    expect(coordinator_page).to_have_url(re.compile(r"/budget/facturen/[0-9a-f-]{36}/$"))
+
+    board_page.goto(coordinator_page.url)
+    board_page.locator("form[action$='/goedkeuren/'] button[type=submit]").click()
+    board_page.goto(f"{base_url}/budget/")
+    expect(board_page.get_by_test_id(f"actual-{line_code}")).to_contain_text("95,00")
+    expect(board_page.get_by_test_id(f"committed-{line_code}")).to_contain_text("0,00")
+    assert list(BudgetEntry.objects.values_list("kind", "amount")) == [("actual", 95)]
