@@ -10,6 +10,7 @@ from decimal import Decimal
 from allauth.mfa.models import Authenticator
 from allauth.mfa.totp.internal.auth import TOTP, generate_totp_secret
 from django.db import transaction
+from django.utils import timezone
 
 from budget.models import BudgetLine, FinancialYear
 from tickets.constants import PhaseCode, Responsibility, Urgency
@@ -136,6 +137,8 @@ BUDGET_LINES = [
      ["plumbing", "heating", "electrical"]),
     ("DO-02", "Dagelijks onderhoud bouwkundig", "WBedOnhObw", Decimal("120000.00"),
      ["doors-locks", "shared-areas", "roof"]),
+    ("SB-01", "Sociaal beheer en personeel", "WPerLesSal", Decimal("95000.00"), []),
+    ("KA-01", "Wijkkantoor en organisatie", "WBedHuiHur", Decimal("25000.00"), []),
 ]  # fmt: skip
 
 DEMO_USERS = [
@@ -168,6 +171,7 @@ def demo_load() -> list[DemoLogin]:
         logins = _users_load(households[0], contractors[0])
     _sample_requests_load(households[0], categories)
     _sample_social_cases_load(households)
+    _sample_money_load()
     return logins
 
 
@@ -402,4 +406,73 @@ def _sample_social_cases_load(households: list[Household]) -> None:
         source=CaseSource.CORPORATION,
         referrer_organisation="Bo-Ex",
         referrer_email="wijkconsulent@boex.example.org",
+    )
+
+
+def _sample_money_load() -> None:
+    """This year's grant in tranches, monthly office and staff costs, and two invoices (fictional)."""
+    from budget import services
+    from budget.models import Expense, ExpenseCategory, Grant
+
+    today = timezone.localdate()
+    financial_year = FinancialYear.objects.filter(year=today.year).first()
+    if financial_year is None or Grant.objects.filter(financial_year=financial_year).exists():
+        return
+    coordinator = User.objects.get(email="coordinator@example.org")
+    treasurer = User.objects.get(email="bestuur@example.org")
+    lines = {line.code: line for line in financial_year.budget_lines.all()}
+    grant = services.grant_record(
+        financial_year=financial_year,
+        description=f"Beheervergoeding Bo-Ex {today.year}",
+        amount=Decimal("420000.00"),
+        granted_on=date(today.year, 1, 2),
+        tranches=[(date(today.year, month, 1), Decimal("105000.00")) for month in (1, 4, 7, 10)],
+    )
+    for tranche in grant.tranches.filter(expected_on__lte=today):
+        services.tranche_mark_received(tranche, received_on=tranche.expected_on)
+    if Expense.objects.exists():
+        return
+    for month in range(1, today.month + 1):
+        for code, category, description, amount in (
+            ("KA-01", ExpenseCategory.OFFICE, "Huur wijkkantoor", Decimal("1250.00")),
+            ("SB-01", ExpenseCategory.STAFF, "Salaris sociaal beheerder", Decimal("6500.00")),
+        ):
+            services.expense_record(
+                entered_by=coordinator,
+                budget_line=lines[code],
+                category=category,
+                description=description,
+                amount_excl_vat=amount,
+                vat_amount=Decimal("0.00"),
+                spent_on=date(today.year, month, 1),
+            )
+    services.expense_record(
+        entered_by=coordinator,
+        budget_line=lines["SB-01"],
+        category=ExpenseCategory.TRAINING,
+        description="Training buurtbemiddeling",
+        amount_excl_vat=Decimal("850.00"),
+        vat_amount=Decimal("178.50"),
+        spent_on=date(today.year, 3, 12),
+    )
+    approved = services.invoice_enter(
+        entered_by=coordinator,
+        supplier_name="Glashandel Lombok",
+        invoice_number=f"GL-{today.year}-118",
+        invoice_date=date(today.year, 2, 10),
+        amount_excl_vat=Decimal("412.50"),
+        vat_amount=Decimal("86.63"),
+        budget_line=lines["DO-02"],
+        description="Ruit trappenhuis vervangen",
+    )
+    services.invoice_approve(approved, approver=treasurer)
+    services.invoice_enter(
+        entered_by=coordinator,
+        supplier_name="Schilderwerken Utrecht",
+        invoice_number=f"SU-{today.year}-031",
+        invoice_date=today,
+        amount_excl_vat=Decimal("3180.00"),
+        vat_amount=Decimal("667.80"),
+        budget_line=lines["DO-02"],
+        description="Schilderwerk trappenhuis blok C (wacht op twee bestuursleden)",
     )

@@ -1,7 +1,7 @@
 import pytest
 from django.core.management import call_command
 
-from budget.models import BudgetLine
+from budget.models import BudgetEntry, BudgetLine, Expense, Grant, Invoice
 from social.models import CaseParty, SocialCase
 from tickets.models import Contract, RepairRequest, WorkCategory
 from zelfbeheer.accounts.models import User
@@ -21,6 +21,10 @@ MODELS = [
     RepairRequest,
     SocialCase,
     CaseParty,
+    Grant,
+    Expense,
+    Invoice,
+    BudgetEntry,
 ]
 
 
@@ -43,3 +47,4 @@ def test_demo_data_loads_the_lombok_complex_and_a_second_load_changes_nothing(ca
     assert "huurder@example.org" in output
     assert RepairRequest.objects.get().work_orders.count() == 1
     assert first["SocialCase"] == 4
+    assert first["Grant"] == 1 and first["Invoice"] == 2
