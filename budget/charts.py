@@ -29,7 +29,8 @@ for _name in dir(leather.theme):
     if _name.endswith("_font_family"):
         setattr(leather.theme, _name, FONT)
 leather.theme.background_color = "#ffffff"
-leather.theme.tick_color = "#5b5b5b"
+leather.theme.tick_color = "#d0d0d0"  # grid lines
+leather.theme.label_color = "#5b5b5b"  # tick labels
 leather.theme.axis_title_color = "#333333"
 leather.theme.legend_color = "#333333"
 
