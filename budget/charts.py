@@ -29,6 +29,7 @@ for _name in dir(leather.theme):
     if _name.endswith("_font_family"):
         setattr(leather.theme, _name, FONT)
 leather.theme.background_color = "#ffffff"
+leather.theme.title_color = "#333333"
 leather.theme.tick_color = "#d0d0d0"  # grid lines
 leather.theme.label_color = "#5b5b5b"  # tick labels
 leather.theme.axis_title_color = "#333333"
