@@ -196,3 +196,15 @@ def dataset_response(dataset: tablib.Dataset, fmt: str, filename: str) -> HttpRe
         as_attachment=True, filename=filename
     )
     return response
+
+
+def table_export_response(request, table, filename_stem: str):
+    """The list as the reader filters it (`?_export=csv|xlsx`), all rows, through django-tables2's
+    exporter; None when no export was asked for, so the page renders as usual."""
+    from django_tables2.export import TableExport
+
+    fmt = request.GET.get("_export")
+    if fmt not in CONTENT_TYPES:
+        return None
+    exporter = TableExport(fmt, table, exclude_columns=("actions", "selection"))
+    return exporter.response(f"{filename_stem}.{fmt}")

@@ -25,6 +25,7 @@ from zelfbeheer.accounts.models import User
 from zelfbeheer.accounts.roles import Role, has_role
 
 from . import services
+from .exports import table_export_response
 from .invoice_filters import InvoiceFilter
 from .invoice_forms import ApproveForm, InvoiceForm, MarkPaidForm, RejectForm
 from .invoice_tables import InvoiceTable
@@ -150,6 +151,9 @@ def invoice_list(request: HttpRequest) -> HttpResponse:
         request.GET or None, queryset=invoices_visible_to(request.user), request=request
     )
     table = InvoiceTable(invoice_filter.qs)
+    exported = table_export_response(request, table, "facturen")
+    if exported is not None:
+        return exported
     RequestConfig(request, paginate={"per_page": INVOICE_LIST_PAGE_SIZE}).configure(table)
     return render(
         request,

@@ -27,6 +27,10 @@ class MoneyColumn(tables.Column):
     def render(self, value):
         return f"€ {floatformat(value, '2g')}"
 
+    def value(self, value):
+        # Exports get the number itself: a real number cell in Excel, dot decimals in CSV.
+        return value
+
 
 def _table_attrs(labelled_by: str) -> dict:
     return {"class": TABLE_CLASS, "aria-labelledby": labelled_by}
@@ -68,6 +72,9 @@ class ExpenseTable(tables.Table):
             reverse("budget:line_detail", args=[self.year, record.budget_line.code]),
             record.budget_line,
         )
+
+    def value_budget_line(self, record: Expense) -> str:
+        return record.budget_line.code
 
     def render_entered_by(self, record: Expense):
         return record.entered_by.get_full_name() or record.entered_by.email

@@ -18,7 +18,13 @@ from zelfbeheer.accounts.decorators import role_required
 from zelfbeheer.accounts.roles import Role, has_role
 
 from . import selectors, services
-from .exports import CONTENT_TYPES, DASHBOARD_TABLES, dataset_response, line_dataset
+from .exports import (
+    CONTENT_TYPES,
+    DASHBOARD_TABLES,
+    dataset_response,
+    line_dataset,
+    table_export_response,
+)
 from .models import Expense, FinancialYear
 from .money_forms import (
     ExpenseCorrectForm,
@@ -80,6 +86,9 @@ def _render_expenses(
         financial_year=financial_year,
     )
     table = ExpenseTable(expense_filter.qs, year=financial_year.year, can_edit=can_edit)
+    exported = table_export_response(request, table, f"uitgaven-{financial_year.year}")
+    if exported is not None:
+        return exported
     RequestConfig(request, paginate={"per_page": PAGE_SIZE}).configure(table)
     if can_edit and form is None:
         form = ExpenseForm(financial_year=financial_year)

@@ -695,3 +695,35 @@ def test_the_list_filters_sorts_and_pages(client, line, coordinator, board):
     )
     # Nonsense in the filters is ignored, never a server error.
     assert len(numbers("?date_from=gisteren&budget_line=abc&status=kwijt&sort=hack")) == 25
+
+
+@pytest.mark.parametrize("fmt", ["csv", "xlsx"])
+def test_the_invoice_list_exports_what_the_filter_shows(client, fmt):
+    from io import BytesIO
+
+    import openpyxl
+
+    coordinator = UserFactory(role=Role.COORDINATOR)
+    line = BudgetLineFactory()
+    for number in ("EXP-1", "EXP-2"):
+        services.invoice_enter(
+            entered_by=coordinator,
+            invoice_number=number,
+            invoice_date=timezone.localdate(),
+            amount_excl_vat=Decimal("10.00"),
+            vat_amount=Decimal("2.10"),
+            supplier_name="Leverancier",
+            budget_line=line,
+        )
+    client.force_login(UserFactory(role=Role.CORPORATION))
+
+    response = client.get(reverse("budget:invoice_list"), {"_export": fmt})
+
+    assert response.status_code == 200
+    if fmt == "csv":
+        text = response.content.decode("utf-8-sig")
+        assert "EXP-1" in text and "EXP-2" in text
+    else:
+        sheet = openpyxl.load_workbook(BytesIO(response.content)).active
+        values = [cell.value for row in sheet.iter_rows() for cell in row]
+        assert "EXP-1" in values and "EXP-2" in values
