@@ -10,7 +10,7 @@ from django.urls import reverse
 from pypdf import PdfReader
 
 from budget.models import MonthlyReport
-from budget.services import monthly_report_generate
+from budget.monthly_reports import monthly_report_generate
 from budget.tasks import generate_monthly_report
 from tickets import services
 from zelfbeheer.accounts.roles import Role
