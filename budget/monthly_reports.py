@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import hashlib
 import logging
-from datetime import date
+from datetime import date, datetime
 from decimal import Decimal
 
 import tablib
@@ -180,10 +180,11 @@ def monthly_report_send_again(report: MonthlyReport, *, by: User) -> None:
 
 
 def _record_failure(report_id: int, error: Exception) -> None:
+    text = error.message if isinstance(error, BudgetError) else f"{type(error).__name__}: {error}"
     with transaction.atomic():
         report = MonthlyReport.objects.select_for_update().get(pk=report_id)
         report.send_attempts += 1
-        report.last_send_error = f"{type(error).__name__}: {error}"[:1000]
+        report.last_send_error = str(text)[:1000]
         report.save(update_fields=["send_attempts", "last_send_error"])
 
 
@@ -236,9 +237,19 @@ def monthly_report_send(report_id: int) -> bool:
 
 
 def previous_month_report_run(today: date) -> MonthlyReport | None:
-    """The beat job: the report of the month that just ended, once; final and sent when configured."""
+    """The beat job: the report of the month that just ended; final and sent when configured.
+
+    Left alone when that month already has a final report, or a draft made after the month ended (a
+    board member is looking at it). A draft made during the month was incomplete: a new version is made.
+    """
     period = previous_month(today)
-    if MonthlyReport.objects.filter(period=period).exists():
+    _start, end = month_bounds(period)
+    reports = MonthlyReport.objects.filter(period=period)
+    complete_draft = reports.filter(
+        status=ReportStatus.DRAFT,
+        generated_at__gte=timezone.make_aware(datetime.combine(end, datetime.min.time())),
+    )
+    if reports.exclude(status=ReportStatus.DRAFT).exists() or complete_draft.exists():
         return None
     report = monthly_report_generate(period)
     if office_settings_get().monthly_report_send_automatically:

@@ -14,9 +14,14 @@ TRANSIENT_ERRORS = (OperationalError, ConnectionError, TimeoutError)
 
 
 @shared_task
-def generate_monthly_report(period_iso: str) -> int:
+def generate_monthly_report(period_iso: str, generated_by_id: int | None = None) -> int:
     """Runs on the `pdf` queue so that routing never waits behind a report."""
-    return monthly_reports.monthly_report_generate(date.fromisoformat(period_iso)).pk
+    from zelfbeheer.accounts.models import User
+
+    generated_by = User.objects.filter(pk=generated_by_id).first() if generated_by_id else None
+    return monthly_reports.monthly_report_generate(
+        date.fromisoformat(period_iso), generated_by=generated_by
+    ).pk
 
 
 @shared_task
