@@ -160,11 +160,15 @@ class BurnPoint:
     plan_cumulative: Decimal
 
 
-def burn(year: int, budget: Decimal, today: date) -> list[BurnPoint]:
-    """Actual per month against the linear plan (a twelfth of the budget per month), cumulative."""
+def burn(year: int, budget: Decimal, today: date, until: date | None = None) -> list[BurnPoint]:
+    """Actual per month against the linear plan (a twelfth of the budget per month), cumulative.
+
+    With `until`, only what was booked before that day (a month's report)."""
+    entries = BudgetEntry.objects.filter(kind=EntryKind.ACTUAL, booked_on__year=year)
+    if until:
+        entries = entries.filter(booked_on__lt=until)
     per_month = dict(
-        BudgetEntry.objects.filter(kind=EntryKind.ACTUAL, booked_on__year=year)
-        .annotate(month=TruncMonth("booked_on"))
+        entries.annotate(month=TruncMonth("booked_on"))
         .values_list("month")
         .annotate(total=Sum("amount"))
         .order_by()

@@ -115,7 +115,8 @@ def _files(figures: dict, start: date, generated_at) -> tuple[bytes, bytes, byte
 def monthly_report_generate(period: date, generated_by: User | None = None) -> MonthlyReport:
     """Render the month's report and archive it as the next version of that month, as a draft."""
     start, _end = month_bounds(period)
-    figures = monthly_report_figures(start)
+    with translation.override("nl"):
+        figures = monthly_report_figures(start)
     generated_at = timezone.now()
     pdf_bytes, csv_bytes, xlsx_bytes = _files(figures, start, generated_at)
     with transaction.atomic():

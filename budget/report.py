@@ -1,8 +1,9 @@
 """The figures of the monthly report for Bo-Ex, as plain data (strings, numbers, ISO dates).
 
 The same dictionary is stored with the report (JSON), rendered into the PDF, and written to the CSV and
-Excel files, so the three always agree. It depends only on the data and the month, never on the moment
-it is made: generating a month twice from the same data gives the same figures.
+Excel files, so the three always agree. Money and counts are cut off at the month's end; statuses (of
+requests and social cases) are as they stand when the report is made. Generating a month twice from the
+same data gives the same figures.
 
 No names or contact details: homes appear by unit id only; social figures arrive suppressed below 5.
 """
@@ -107,7 +108,7 @@ def monthly_report_figures(period: date) -> dict:
     overview = dashboard.budget_overview(start.year, until=end)
     last_day = end - timedelta(days=1)
     elapsed = dashboard.months_elapsed(start.year, last_day)
-    burn = dashboard.burn(start.year, overview.budget, last_day)
+    burn = dashboard.burn(start.year, overview.budget, last_day, until=end)
     signals = repeated_defects(now=until)
     unit_ids = dict(
         Home.objects.filter(
