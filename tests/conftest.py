@@ -55,6 +55,18 @@ def _fresh_cache():
 
 
 @pytest.fixture(autouse=True)
+def _default_language():
+    """Every test starts in Dutch. A request through the test client activates the user's language in
+    this thread and leaves it there; a factory would then fill only that language's translated fields."""
+    from django.conf import settings
+    from django.utils import translation
+
+    translation.activate(settings.LANGUAGE_CODE)
+    yield
+    translation.activate(settings.LANGUAGE_CODE)
+
+
+@pytest.fixture(autouse=True)
 def _private_media_root(settings, tmp_path):
     """Each test writes uploads, drafts and reports into its own folder."""
     settings.MEDIA_ROOT = str(tmp_path / "media")
