@@ -107,14 +107,19 @@ class BudgetOverview:
         return LineFigures(0, "", "", "", self.budget, self.committed, self.actual).used_percentage
 
 
-def budget_overview(year: int) -> BudgetOverview:
+def budget_overview(year: int, until: date | None = None) -> BudgetOverview:
+    """The year's lines; with `until`, only what was booked before that day (a month's report)."""
+    booked = Q(entries__booked_on__lt=until) if until else Q()
     lines_qs = (
         BudgetLine.objects.filter(financial_year__year=year)
         .annotate(
             committed=Coalesce(
-                Sum("entries__amount", filter=Q(entries__kind=EntryKind.COMMITMENT)), ZERO
+                Sum("entries__amount", filter=Q(entries__kind=EntryKind.COMMITMENT) & booked),
+                ZERO,
             ),
-            actual=Coalesce(Sum("entries__amount", filter=Q(entries__kind=EntryKind.ACTUAL)), ZERO),
+            actual=Coalesce(
+                Sum("entries__amount", filter=Q(entries__kind=EntryKind.ACTUAL) & booked), ZERO
+            ),
         )
         .order_by("code")
     )
@@ -155,11 +160,15 @@ class BurnPoint:
     plan_cumulative: Decimal
 
 
-def burn(year: int, budget: Decimal, today: date) -> list[BurnPoint]:
-    """Actual per month against the linear plan (a twelfth of the budget per month), cumulative."""
+def burn(year: int, budget: Decimal, today: date, until: date | None = None) -> list[BurnPoint]:
+    """Actual per month against the linear plan (a twelfth of the budget per month), cumulative.
+
+    With `until`, only what was booked before that day (a month's report)."""
+    entries = BudgetEntry.objects.filter(kind=EntryKind.ACTUAL, booked_on__year=year)
+    if until:
+        entries = entries.filter(booked_on__lt=until)
     per_month = dict(
-        BudgetEntry.objects.filter(kind=EntryKind.ACTUAL, booked_on__year=year)
-        .annotate(month=TruncMonth("booked_on"))
+        entries.annotate(month=TruncMonth("booked_on"))
         .values_list("month")
         .annotate(total=Sum("amount"))
         .order_by()
@@ -191,12 +200,16 @@ def months_elapsed(year: int, today: date) -> int:
     return today.month
 
 
+def forecast(actual: Decimal, committed: Decimal, elapsed_months: int) -> Decimal:
+    """Actual + open commitments + the average monthly actual for each month still to come."""
+    if elapsed_months == 0:
+        return _money(committed)
+    monthly = actual / elapsed_months
+    return _money(actual + committed + monthly * (12 - elapsed_months))
+
+
 def year_end_forecast(overview: BudgetOverview, today: date) -> Decimal:
-    elapsed = months_elapsed(overview.year, today)
-    if elapsed == 0:
-        return overview.committed
-    monthly = overview.actual / elapsed
-    return _money(overview.actual + overview.committed + monthly * (12 - elapsed))
+    return forecast(overview.actual, overview.committed, months_elapsed(overview.year, today))
 
 
 @dataclass(frozen=True)

@@ -308,6 +308,14 @@ class ReportStatus(models.TextChoices):
 
 
 class MonthlyReport(models.Model):
+    """One generated version of a month's report for Bo-Ex: draft → final → sent.
+
+    The files and figures never change once written; a regenerated month gets a new version and the old
+    versions stay readable. Only one version of a month can be final.
+    """
+
+    FROZEN_FIELDS = ("period", "version", "pdf", "csv_file", "xlsx_file", "figures", "sha256")
+
     uuid = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
     period = models.DateField(_("month"), help_text=_("The first day of the month reported on."))
     version = models.PositiveIntegerField(_("version"), default=1)
@@ -315,11 +323,23 @@ class MonthlyReport(models.Model):
         _("status"), max_length=16, choices=ReportStatus.choices, default=ReportStatus.DRAFT
     )
     pdf = models.FileField(_("PDF"), upload_to="reports/")
+    csv_file = models.FileField(_("CSV"), upload_to="reports/", blank=True)
+    xlsx_file = models.FileField(_("Excel"), upload_to="reports/", blank=True)
+    figures = models.JSONField(_("figures"), default=dict, blank=True)
     sha256 = models.CharField(max_length=64)
     generated_at = models.DateTimeField(_("generated at"), auto_now_add=True)
     generated_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
     )
+    finalised_at = models.DateTimeField(_("made final at"), null=True, blank=True)
+    finalised_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+    sent_at = models.DateTimeField(_("sent at"), null=True, blank=True)
+    sent_to = models.TextField(_("sent to"), blank=True)
+    send_attempts = models.PositiveSmallIntegerField(_("sending attempts"), default=0)
+    last_send_error = models.TextField(_("last sending error"), blank=True)
+    history = audit_trail(excluded_fields=["figures"])
 
     class Meta:
         verbose_name = _("monthly report")
@@ -328,8 +348,32 @@ class MonthlyReport(models.Model):
         constraints = [
             models.UniqueConstraint(
                 fields=["period", "version"], name="report_version_unique_per_period"
-            )
+            ),
+            models.UniqueConstraint(
+                fields=["period"],
+                condition=models.Q(status__in=("final", "sent")),
+                name="one_final_report_per_month",
+            ),
         ]
 
     def __str__(self) -> str:
         return f"{self.period:%Y-%m} v{self.version}"
+
+    def save(self, *args, **kwargs):
+        frozen = getattr(self, "_frozen", None)
+        if self.pk is not None and frozen is not None:
+            now = self._frozen_values(set(frozen))
+            if now != frozen:
+                raise ValueError("A generated report is immutable; generate a new version instead.")
+        super().save(*args, **kwargs)
+        self._frozen = self._frozen_values()
+
+    @classmethod
+    def from_db(cls, db, field_names, values):
+        instance = super().from_db(db, field_names, values)
+        instance._frozen = instance._frozen_values(set(field_names))
+        return instance
+
+    def _frozen_values(self, loaded: set[str] | None = None) -> dict[str, str]:
+        names = [name for name in self.FROZEN_FIELDS if loaded is None or name in loaded]
+        return {name: str(getattr(self, name)) for name in names}

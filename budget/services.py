@@ -6,19 +6,16 @@
 - Actuals come from approved invoices and from expenses; each books one ledger entry (BudgetEntry).
 - Invoices go received → approved → paid (or rejected). Approval is by board members, never by the one who
   entered the invoice; above the year's threshold it takes two different board members (four eyes).
-- `monthly_report_generate` builds the monthly report for Bo-Ex as a PDF, archived with its SHA-256.
+- The monthly report for Bo-Ex is made and sent by budget.monthly_reports.
 """
 
-import hashlib
 from datetime import date
 from decimal import Decimal
 
 from django.core.exceptions import ValidationError
-from django.core.files.base import ContentFile
 from django.db import IntegrityError, transaction
 from django.db.models import Sum
-from django.template.loader import render_to_string
-from django.utils import timezone, translation
+from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from tickets.constants import WorkOrderStatus
@@ -38,10 +35,8 @@ from .models import (
     Invoice,
     InvoiceApproval,
     InvoiceStatus,
-    MonthlyReport,
 )
-from .pdf import html_to_pdf
-from .selectors import budget_line_for, budget_lines_with_totals, monthly_figures
+from .selectors import budget_line_for
 
 CENT = Decimal("0.01")
 MAX_INVOICE_PDF_BYTES = 10 * 1024 * 1024
@@ -403,47 +398,3 @@ def tranche_mark_received(tranche: GrantTranche, *, received_on: date) -> GrantT
     tranche.received_on = received_on
     tranche.save()
     return tranche
-
-
-def month_bounds(period: date) -> tuple[date, date]:
-    """The first day of the month and the first day of the next (exclusive end)."""
-    start = period.replace(day=1)
-    end = date(start.year + (start.month == 12), start.month % 12 + 1, 1)
-    return start, end
-
-
-def monthly_report_generate(period: date, generated_by: User | None = None) -> MonthlyReport:
-    """Render the month's report to PDF and archive it as the next version of that month."""
-    start, end = month_bounds(period)
-    with translation.override("nl"):
-        html = render_to_string(
-            "budget/report/monthly.html",
-            {
-                "period": start,
-                "figures": monthly_figures(start, end),
-                "budget_lines": budget_lines_with_totals(start.year),
-                "generated_at": timezone.now(),
-            },
-        )
-    pdf_bytes = html_to_pdf(html)
-    with transaction.atomic():
-        # Concurrent generation of the same month is stopped by the unique (period, version) constraint.
-        versions = (
-            MonthlyReport.objects.select_for_update()
-            .filter(period=start)
-            .values_list("version", flat=True)
-        )
-        last_version = max(versions, default=0)
-        report = MonthlyReport(
-            period=start,
-            version=last_version + 1,
-            sha256=hashlib.sha256(pdf_bytes).hexdigest(),
-            generated_by=generated_by,
-        )
-        report.pdf.save(
-            f"maandrapportage-{start:%Y-%m}-v{report.version}.pdf",
-            ContentFile(pdf_bytes),
-            save=False,
-        )
-        report.save()
-    return report

@@ -1,27 +1,44 @@
+"""Thin Celery tasks of the budget: the monthly report's generation (on the `pdf` queue) and sending."""
+
 from datetime import date
+from smtplib import SMTPException
 
 from celery import shared_task
+from django.db import OperationalError
 from django.utils import timezone
 
-from .models import MonthlyReport
-from .services import monthly_report_generate
+from . import monthly_reports
+from .report import previous_month  # noqa: F401  (the beat test imports it from here)
 
-
-def previous_month(today: date) -> date:
-    first = today.replace(day=1)
-    return date(first.year - (first.month == 1), (first.month - 2) % 12 + 1, 1)
+TRANSIENT_ERRORS = (OperationalError, ConnectionError, TimeoutError)
 
 
 @shared_task
-def generate_monthly_report(period_iso: str) -> int:
+def generate_monthly_report(period_iso: str, generated_by_id: int | None = None) -> int:
     """Runs on the `pdf` queue so that routing never waits behind a report."""
-    return monthly_report_generate(date.fromisoformat(period_iso)).pk
+    from zelfbeheer.accounts.models import User
+
+    generated_by = User.objects.filter(pk=generated_by_id).first() if generated_by_id else None
+    return monthly_reports.monthly_report_generate(
+        date.fromisoformat(period_iso), generated_by=generated_by
+    ).pk
 
 
 @shared_task
-def generate_previous_month_report() -> None:
-    """Beat job of the first of the month: the report of the month that just ended."""
-    period = previous_month(timezone.localdate())
-    if MonthlyReport.objects.filter(period=period).exists():
-        return
-    generate_monthly_report.delay(period.isoformat())
+def generate_previous_month_report() -> int | None:
+    """Beat job of the first of the month (06:00 Amsterdam): the report of the month that just ended.
+
+    Routed to the `pdf` queue. Once per month: a month that has a report already is left alone.
+    """
+    report = monthly_reports.previous_month_report_run(timezone.localdate())
+    return report.pk if report else None
+
+
+@shared_task(
+    autoretry_for=(*TRANSIENT_ERRORS, OSError, SMTPException),
+    retry_backoff=60,
+    retry_backoff_max=3600,
+    max_retries=10,
+)
+def send_monthly_report(report_id: int) -> bool:
+    return monthly_reports.monthly_report_send(report_id)

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from . import invoice_views, money_views, views
+from . import invoice_views, money_views, report_views, views
 
 app_name = "budget"
 
@@ -9,4 +9,5 @@ urlpatterns = [
     path("rapportages/<uuid:report_uuid>/pdf/", views.report_download, name="report_download"),
     *invoice_views.urlpatterns,
     *money_views.urlpatterns,
+    *report_views.urlpatterns,
 ]

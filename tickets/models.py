@@ -631,6 +631,21 @@ class OfficeSettings(models.Model):
     legal_warning_working_days = models.PositiveSmallIntegerField(
         _("warn this many working days before the 6-week legal term"), default=10
     )
+    monthly_report_recipients = models.TextField(
+        _("monthly report: Bo-Ex e-mail addresses"),
+        blank=True,
+        help_text=_(
+            "One address per line. The final report is e-mailed here with its PDF and CSV."
+        ),
+    )
+    monthly_report_send_automatically = models.BooleanField(
+        _("monthly report: make final and send without a board member"),
+        default=False,
+        help_text=_(
+            "Off: a board member checks the draft and makes it final, which sends it. On: the report of "
+            "the first of the month is made final and sent at once."
+        ),
+    )
     # The board decides this with its privacy adviser; closed social cases are anonymised after it.
     social_case_retention_months = models.PositiveSmallIntegerField(
         _("keep closed social cases for this many months"),

@@ -29,10 +29,11 @@ def repeated_defects(now=None) -> list[RepeatSignal]:
     Two aggregate queries and one for the requests behind them, however many requests there are.
     """
     config = office_settings_get()
-    since = (now or timezone.now()) - timedelta(days=30 * config.repeat_defect_months)
-    recent = RepairRequest.objects.filter(created_at__gte=since, duplicate_of__isnull=True).exclude(
-        status="GEA"
-    )
+    now = now or timezone.now()
+    since = now - timedelta(days=30 * config.repeat_defect_months)
+    recent = RepairRequest.objects.filter(
+        created_at__gte=since, created_at__lt=now, duplicate_of__isnull=True
+    ).exclude(status="GEA")
     threshold = config.repeat_defect_count
     by_home = (
         recent.filter(home__isnull=False).values("home_id", "category_id").annotate(count=Count("pk"))

@@ -196,7 +196,10 @@ CELERY_TASK_ACKS_LATE = True
 CELERY_TASK_REJECT_ON_WORKER_LOST = True
 CELERY_WORKER_PREFETCH_MULTIPLIER = 1
 CELERY_TASK_DEFAULT_QUEUE = "default"
-CELERY_TASK_ROUTES = {"budget.tasks.generate_monthly_report": {"queue": "pdf"}}
+CELERY_TASK_ROUTES = {
+    "budget.tasks.generate_monthly_report": {"queue": "pdf"},
+    "budget.tasks.generate_previous_month_report": {"queue": "pdf"},
+}
 CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True
 CELERY_BEAT_SCHEDULE = {
     "sweep-unrouted-repair-requests": {

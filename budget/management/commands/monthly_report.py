@@ -2,7 +2,7 @@ from datetime import date
 
 from django.core.management.base import BaseCommand, CommandError
 
-from budget.services import monthly_report_generate
+from budget.monthly_reports import monthly_report_generate
 
 
 class Command(BaseCommand):
