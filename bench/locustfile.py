@@ -27,6 +27,8 @@ class PortalUser(HttpUser):
     @task
     def open_page(self) -> None:
         headers = {"Cookie": f"{SESSIONS['cookie_name']}={self.session['cookie']}"}
-        with self.client.get(self.path, name=PAGE, headers=headers, catch_response=True) as response:
+        with self.client.get(
+            self.path, name=PAGE, headers=headers, catch_response=True
+        ) as response:
             if response.status_code != 200:
                 response.failure(f"status {response.status_code}")

@@ -12,7 +12,6 @@ import json
 import os
 import resource
 import signal
-import statistics
 import subprocess
 import sys
 import tempfile
@@ -107,7 +106,11 @@ def sessions_file(directory: Path) -> Path:
         if household is None or repair_request is None:
             continue
         tenants.append(
-            {"cookie": cookie(user), "request_uuid": str(repair_request.uuid), "home_id": household.home_id}
+            {
+                "cookie": cookie(user),
+                "request_uuid": str(repair_request.uuid),
+                "home_id": household.home_id,
+            }
         )
     staff = {
         role: [{"cookie": cookie(User.objects.get(email=f"bench-{role}@example.org"))}]
@@ -155,7 +158,7 @@ def start_gunicorn(env: dict[str, str], workers: int = 2) -> subprocess.Popen:
     )  # fmt: skip
     for _ in range(120):
         try:
-            with urllib.request.urlopen(f"http://127.0.0.1:{PORT}/health/", timeout=2) as answer:  # noqa: S310
+            with urllib.request.urlopen(f"http://127.0.0.1:{PORT}/health/", timeout=2) as answer:
                 if answer.status == 200:
                     return process
         except OSError:
@@ -181,9 +184,16 @@ def peak_rss_mb(process: subprocess.Popen) -> float:
     return round(max(peaks, default=0), 1)
 
 
-def load(page: str, users: int, seconds: int, think: str, sessions_path: Path, workdir: Path) -> dict:
+def load(
+    page: str, users: int, seconds: int, think: str, sessions_path: Path, workdir: Path
+) -> dict:
     prefix = workdir / f"{page}-{users}-{think}"
-    env = {**os.environ, "BENCH_PAGE": page, "BENCH_SESSIONS": str(sessions_path), "BENCH_THINK": think}
+    env = {
+        **os.environ,
+        "BENCH_PAGE": page,
+        "BENCH_SESSIONS": str(sessions_path),
+        "BENCH_THINK": think,
+    }
     subprocess.run(
         [sys.executable, "-m", "locust", "-f", str(ROOT / "bench" / "locustfile.py"), "--headless",
          "-u", str(users), "-r", str(users), "-t", f"{seconds}s", "--host", f"http://127.0.0.1:{PORT}",
@@ -237,64 +247,107 @@ def photo_cpu_seconds() -> float:
     return round(time.process_time() - started, 3)
 
 
-def routing(env: dict[str, str], count: int = 200) -> dict:
-    """Submit-to-contractor-e-mail latency with one real Celery worker on Redis."""
-    from django.db import transaction
-    from django.utils import timezone
-
-    from tickets.models import RepairRequest, WorkCategory, WorkOrder
-    from tickets.selectors import responsibility_for
-    from tickets.services import repair_request_submit
-    from zelfbeheer.housing.models import Household
-
-    worker = subprocess.Popen(
-        [sys.executable, "-m", "celery", "-A", "zelfbeheer", "worker", "-Q", "default",
+def _celery_worker(env: dict[str, str], queue: str) -> subprocess.Popen:
+    return subprocess.Popen(
+        [sys.executable, "-m", "celery", "-A", "zelfbeheer", "worker", "-Q", queue, "-n", f"{queue}@bench",
          "--concurrency", "1", "--loglevel", "WARNING", "--without-heartbeat", "--without-gossip"],
         cwd=ROOT, env=env, start_new_session=True,
     )  # fmt: skip
+
+
+def _submit(households, category) -> int:
+    from django.db import transaction
+
+    from tickets.services import repair_request_submit
+
+    household = households.pop()
+    with transaction.atomic():
+        return repair_request_submit(
+            household=household, category=category, description="Benchmark-melding."
+        ).pk
+
+
+def _wait_until_mailed(ids: list[int], timeout: float = 300) -> list:
+    from tickets.models import WorkOrder
+
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        if WorkOrder.objects.filter(
+            request_id__in=ids, contractor_notified_at__isnull=False
+        ).count() >= len(ids):
+            break
+        time.sleep(0.25)
+    return list(
+        WorkOrder.objects.filter(request_id__in=ids, contractor_notified_at__isnull=False).select_related("request")
+    )  # fmt: skip
+
+
+def _latencies(orders) -> list[float]:
+    return sorted(
+        (order.contractor_notified_at - order.request.created_at).total_seconds()
+        for order in orders
+    )
+
+
+def _p(values: list[float], fraction: float) -> float | None:
+    return round(values[max(int(fraction * len(values) + 0.999) - 1, 0)], 3) if values else None
+
+
+def routing(env: dict[str, str], burst: int = 200, steady: int = 60, interval: float = 0.5) -> dict:
+    """Routing with one real Celery worker on Redis, from submission to the contractor's e-mail.
+
+    Throughput: a burst of submissions, routed as fast as one worker can. Latency: one submission every
+    `interval` seconds, while a second worker on the `pdf` queue makes monthly reports.
+    """
+    from django.utils import timezone
+
+    from budget.tasks import generate_monthly_report
+    from tickets.models import RepairRequest, WorkCategory
+    from tickets.selectors import responsibility_for
+    from zelfbeheer.housing.models import Household
+
+    today = timezone.localdate()
+    category = next(
+        leaf
+        for leaf in WorkCategory.objects.filter(parent__isnull=False).select_related("parent")
+        if responsibility_for(leaf, today) == "foundation"
+    )
+    households = list(
+        Household.objects.filter(end_date__isnull=True).order_by("?")[: burst + steady]
+    )
+    worker = _celery_worker(env, "default")
+    pdf_worker = _celery_worker(env, "pdf")
     try:
         time.sleep(6)
-        today = timezone.localdate()
-        category = next(
-            leaf
-            for leaf in WorkCategory.objects.filter(parent__isnull=False).select_related("parent")
-            if responsibility_for(leaf, today) == "foundation"
-        )
-        households = list(Household.objects.filter(end_date__isnull=True).order_by("?")[:count])
         started = timezone.now()
-        ids = []
-        for household in households:
-            with transaction.atomic():
-                ids.append(
-                    repair_request_submit(
-                        household=household, category=category, description="Benchmark-melding."
-                    ).pk
-                )
-        deadline = time.monotonic() + 300
-        while time.monotonic() < deadline:
-            done = WorkOrder.objects.filter(
-                request_id__in=ids, contractor_notified_at__isnull=False
-            ).count()
-            if done >= len(ids):
-                break
-            time.sleep(0.5)
-        orders = WorkOrder.objects.filter(request_id__in=ids, contractor_notified_at__isnull=False)
-        latencies = sorted(
-            (order.contractor_notified_at - order.request.created_at).total_seconds()
-            for order in orders.select_related("request")
-        )
-        finished = max((order.contractor_notified_at for order in orders), default=started)
-        worker_peak = peak_rss_mb(worker)
+        burst_ids = [_submit(households, category) for _ in range(min(burst, len(households)))]
+        burst_orders = _wait_until_mailed(burst_ids)
+        finished = max((order.contractor_notified_at for order in burst_orders), default=started)
+        last_month = (today.replace(day=1) - timedelta(days=1)).replace(day=1)
+        for _ in range(3):
+            generate_monthly_report.delay(last_month.isoformat())
+        steady_ids = []
+        for _ in range(min(steady, len(households))):
+            steady_ids.append(_submit(households, category))
+            time.sleep(interval)
+        steady_latencies = _latencies(_wait_until_mailed(steady_ids))
+        worker_peak = max(peak_rss_mb(worker), peak_rss_mb(pdf_worker))
     finally:
-        os.killpg(worker.pid, signal.SIGTERM)
-        worker.wait(timeout=30)
-    RepairRequest.objects.filter(pk__in=ids).update(description="Benchmark-melding (verwerkt).")
+        for process in (worker, pdf_worker):
+            os.killpg(process.pid, signal.SIGTERM)
+            process.wait(timeout=60)
+    RepairRequest.objects.filter(pk__in=burst_ids + steady_ids).update(
+        description="Benchmark (verwerkt)."
+    )
     return {
-        "submitted": len(ids),
-        "routed_and_mailed": len(latencies),
-        "per_second": round(len(latencies) / max((finished - started).total_seconds(), 0.001), 1),
-        "latency_p50_s": round(statistics.median(latencies), 3) if latencies else None,
-        "latency_p95_s": round(latencies[int(0.95 * (len(latencies) - 1))], 3) if latencies else None,
+        "burst": len(burst_ids),
+        "burst_routed_per_second": round(
+            len(burst_orders) / max((finished - started).total_seconds(), 0.001), 1
+        ),
+        "steady": len(steady_ids),
+        "steady_interval_s": interval,
+        "latency_p50_s": _p(steady_latencies, 0.5),
+        "latency_p95_s": _p(steady_latencies, 0.95),
         "worker_peak_memory_mb": worker_peak,
     }
 
@@ -306,14 +359,20 @@ def print_table(results: dict) -> None:
           f"{'queries':>7} {'of floor':>8}")  # fmt: skip
     for page, rows in results["pages"].items():
         for row in rows:
-            ratio = row["rps"] / floor[row["users"]]["rps"] if floor.get(row["users"], {}).get("rps") else 0
+            ratio = (
+                row["rps"] / floor[row["users"]]["rps"]
+                if floor.get(row["users"], {}).get("rps")
+                else 0
+            )
             print(f"{page:24} {row['users']:>5} {row['rps']:>7} {row['p50_ms']:>7.0f} {row['p95_ms']:>7.0f} "
                   f"{row['p99_ms']:>7.0f} {row['failures']:>5} {results['queries'][page]:>7} {ratio:>8.2f}")  # fmt: skip
     for page, row in results["saturation"].items():
         print(f"saturation {page:13} rps {row['rps']:>7}  ({row['ratio_to_floor']:.2f} of floor)")
     print(f"monthly report: {results['monthly_report']}")
     print(f"routing: {results['routing']}")
-    print(f"photo CPU: {results['photo_cpu_seconds']} s; web peak memory {results['web_peak_memory_mb']} MB")
+    print(
+        f"photo CPU: {results['photo_cpu_seconds']} s; web peak memory {results['web_peak_memory_mb']} MB"
+    )
 
 
 def main() -> None:
@@ -349,7 +408,10 @@ def main() -> None:
             for page in pages:
                 results["pages"][page] = []
                 for users in (int(value) for value in args.users.split(",")):
-                    row = {"users": users, **load(page, users, args.duration, "1-5", sessions_path, Path(workdir))}
+                    row = {
+                        "users": users,
+                        **load(page, users, args.duration, "1-5", sessions_path, Path(workdir)),
+                    }
                     results["pages"][page].append(row)
                     log(f"{page} × {users}: {row}")
             results["saturation"] = {}

@@ -307,7 +307,9 @@ def _requests(scale, rng, households, leaves, contractors, contracts, lines, log
                         request_id=repair_request.pk,
                         contractor_id=contract.contractor_id,
                         contract_id=contract.pk,
-                        status=WorkOrderStatus.TECHNICALLY_DONE if done else WorkOrderStatus.AWARDED,
+                        status=WorkOrderStatus.TECHNICALLY_DONE
+                        if done
+                        else WorkOrderStatus.AWARDED,
                         created_at=repair_request.created_at + timedelta(minutes=1),
                         contractor_notified_at=repair_request.created_at + timedelta(minutes=1),
                         accepted_at=repair_request.created_at + timedelta(hours=2),
@@ -346,7 +348,9 @@ def _requests(scale, rng, households, leaves, contractors, contracts, lines, log
                             work_order_id=order.pk,
                             budget_line=lines[year],
                             amount_excl_vat=order.total_cost,
-                            vat_amount=(order.total_cost * Decimal("0.21")).quantize(Decimal("0.01")),
+                            vat_amount=(order.total_cost * Decimal("0.21")).quantize(
+                                Decimal("0.01")
+                            ),
                             amount_incl_vat=order.total_cost
                             + (order.total_cost * Decimal("0.21")).quantize(Decimal("0.01")),
                             status=InvoiceStatus.PAID,
