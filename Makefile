@@ -37,3 +37,11 @@ migrations-check:
 
 test: install lint migrations-check
 	$(RUN) pytest $(PYTEST_ARGS)
+
+# The benchmark (not part of the tests): SCALE=small (the foundation) or large (100,000 homes).
+SCALE ?= small
+BENCH_ARGS ?=
+bench: install
+	$(UV) sync --frozen --group bench
+	bash scripts/services-up.sh
+	$(RUN) --group bench python -m bench.run --scale $(SCALE) $(BENCH_ARGS)

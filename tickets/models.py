@@ -427,6 +427,7 @@ class WorkOrder(models.Model):
         verbose_name = _("work order")
         verbose_name_plural = _("work orders")
         ordering = ["-created_at"]
+        indexes = [models.Index(fields=["contractor", "status", "created_at"])]
         constraints = [
             models.UniqueConstraint(
                 fields=["request"],

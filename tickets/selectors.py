@@ -288,6 +288,16 @@ def work_orders_visible_to(user: User) -> QuerySet[WorkOrder]:
     return WorkOrder.objects.none()
 
 
+def contractor_work_orders(user: User, *, done: bool) -> QuerySet[WorkOrder]:
+    """The contractor's open orders (earliest appointment, then oldest first), or its finished ones."""
+    orders = work_orders_visible_to(user)
+    if done:
+        return orders.exclude(status__in=ACTIVE_WORK_ORDER_STATUSES).order_by("-created_at", "-pk")
+    return orders.filter(status__in=ACTIVE_WORK_ORDER_STATUSES).order_by(
+        F("appointment_start").asc(nulls_last=True), "created_at", "pk"
+    )
+
+
 def work_order_by_token(raw_token: str) -> tuple[WorkOrder | None, bool]:
     """The work order a link token opens, and whether the link has expired."""
     if not raw_token or len(raw_token) > 128:

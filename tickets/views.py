@@ -1,4 +1,5 @@
 from django.contrib import messages
+from django.core.paginator import Paginator
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
@@ -13,6 +14,7 @@ from .forms import AcceptForm, AppointmentForm, AttemptForm, DeclineForm, WorkOr
 from .photo_services import photos_store
 
 WORK_ORDER_SESSION_KEY = "work_order_scope"
+CONTRACTOR_ORDERS_PAGE_SIZE = 25
 
 
 @role_required(Role.TENANT)
@@ -41,8 +43,16 @@ def desk_call_list(request):
 
 @role_required(Role.CONTRACTOR)
 def contractor_orders(request):
-    work_orders = selectors.work_orders_visible_to(request.user)
-    return render(request, "tickets/contractor_orders.html", {"work_orders": work_orders})
+    """Open orders first (what to do next); finished ones on their own tab. Paginated: a large contractor
+    has thousands of orders over the years."""
+    show_done = request.GET.get("show") == "done"
+    work_orders = selectors.contractor_work_orders(request.user, done=show_done)
+    page = Paginator(work_orders, CONTRACTOR_ORDERS_PAGE_SIZE).get_page(request.GET.get("page"))
+    return render(
+        request,
+        "tickets/contractor_orders.html",
+        {"page": page, "work_orders": page.object_list, "show_done": show_done},
+    )
 
 
 @require_http_methods(["POST"])

@@ -12,6 +12,7 @@ urlpatterns = [
     path("", views.home, name="home"),
     path("start/", views.start, name="start"),
     path("health/", views.health, name="health"),
+    path("bench/floor/", views.benchmark_floor, name="benchmark_floor"),
     path("i18n/setlang/", views.set_language, name="set_language"),
     path("beheer/", views.coordinator_settings, name="coordinator_settings"),
     path("accounts/", include("allauth.urls")),

@@ -93,3 +93,16 @@ def health(request: HttpRequest) -> JsonResponse:
         },
         status=200 if healthy else 503,
     )
+
+
+def benchmark_floor(request: HttpRequest) -> JsonResponse:
+    """The benchmark's floor: the framework plus one indexed query. Off (404) unless BENCHMARK_FLOOR_VIEW."""
+    from django.conf import settings
+    from django.http import Http404
+
+    from zelfbeheer.housing.models import Home
+
+    if not settings.BENCHMARK_FLOOR_VIEW:
+        raise Http404
+    unit_id = Home.objects.filter(pk=request.GET.get("home", 1)).values_list("unit_id", flat=True)
+    return JsonResponse({"unit_id": next(iter(unit_id), None)})

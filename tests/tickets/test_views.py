@@ -285,3 +285,35 @@ def test_the_timeline_speaks_the_readers_language(client, routable):
     assert "Talebinizi aldık." in turkish
     assert "We hebben uw melding ontvangen." in dutch
     assert routable.contract.contractor.name in turkish
+
+
+def test_contractor_orders_open_first_finished_on_their_tab_25_per_page(client, routable):
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    from tickets.models import WorkOrder
+
+    user = UserFactory(role=Role.CONTRACTOR)
+    routable.contract.contractor.users.add(user)
+    requests = [submit_for(routable.household, routable.category) for _ in range(3)]
+    finished = requests[0].work_orders.get()
+    WorkOrder.objects.filter(pk=finished.pk).update(status=WorkOrderStatus.TECHNICALLY_DONE)
+    client.force_login(user)
+    url = reverse("tickets:contractor_orders")
+
+    to_do = client.get(url).content.decode()
+    done = client.get(url, {"show": "done"}).content.decode()
+    assert requests[1].number in to_do and finished.request.number not in to_do
+    assert finished.request.number in done and requests[1].number not in done
+
+    with CaptureQueriesContext(connection) as few:
+        client.get(url)
+    for _ in range(27):
+        submit_for(routable.household, routable.category)
+    with CaptureQueriesContext(connection) as many:
+        first_page = client.get(url)
+    second_page = client.get(url, {"page": 2})
+    assert len(many) == len(few)
+    assert len(first_page.context["work_orders"]) == 25
+    assert len(second_page.context["work_orders"]) == 4
+    assert client.get(url, {"page": "x"}).status_code == 200
