@@ -32,6 +32,7 @@ from django.db.models import (
     OuterRef,
     Q,
     QuerySet,
+    Subquery,
     Sum,
     Value,
 )
@@ -97,6 +98,7 @@ class BudgetOverview:
     actual: Decimal
     granted: Decimal
     received: Decimal
+    baseline_cost_per_home: Decimal | None = None
 
     @property
     def available(self) -> Decimal:
@@ -135,20 +137,41 @@ def budget_overview(year: int, until: date | None = None) -> BudgetOverview:
         )
         for line in lines_qs
     ]
-    grants = Grant.objects.filter(financial_year__year=year).aggregate(
-        total=Coalesce(Sum("amount"), ZERO)
+    # One query for the year's grants, tranches received and baseline: sums in subqueries, so the
+    # tranches do not multiply the grants.
+    granted = (
+        Grant.objects.filter(financial_year=OuterRef("pk"))
+        .values("financial_year")
+        .annotate(total=Sum("amount"))
+        .values("total")
     )
-    received = GrantTranche.objects.filter(
-        grant__financial_year__year=year, received_on__isnull=False
-    ).aggregate(total=Coalesce(Sum("amount"), ZERO))
+    received = (
+        GrantTranche.objects.filter(grant__financial_year=OuterRef("pk"), received_on__isnull=False)
+        .values("grant__financial_year")
+        .annotate(total=Sum("amount"))
+        .values("total")
+    )
+    year_row = (
+        FinancialYear.objects.filter(year=year)
+        .annotate(
+            granted=Coalesce(Subquery(granted), ZERO), received=Coalesce(Subquery(received), ZERO)
+        )
+        .values("granted", "received", "baseline_cost_per_home")
+        .first()
+    ) or {"granted": 0, "received": 0, "baseline_cost_per_home": None}
     return BudgetOverview(
         year=year,
         lines=lines,
         budget=sum((line.budget for line in lines), Decimal("0.00")),
         committed=sum((line.committed for line in lines), Decimal("0.00")),
         actual=sum((line.actual for line in lines), Decimal("0.00")),
-        granted=_money(grants["total"]),
-        received=_money(received["total"]),
+        granted=_money(year_row["granted"]),
+        received=_money(year_row["received"]),
+        baseline_cost_per_home=(
+            _money(year_row["baseline_cost_per_home"])
+            if year_row["baseline_cost_per_home"]
+            else None
+        ),
     )
 
 
@@ -225,14 +248,11 @@ class CostPerHome:
         return self.forecast - self.baseline
 
 
-def cost_per_home(year: int, forecast: Decimal) -> CostPerHome:
-    homes = Home.objects.count()
-    financial_year = FinancialYear.objects.filter(year=year).first()
-    baseline = _money(financial_year.baseline_cost_per_home) if financial_year else None
+def cost_per_home(overview: BudgetOverview, forecast: Decimal, homes: int) -> CostPerHome:
     return CostPerHome(
         homes=homes,
         forecast=_money(forecast / homes) if homes else None,
-        baseline=baseline or None,
+        baseline=overview.baseline_cost_per_home,
     )
 
 
@@ -409,3 +429,50 @@ def last_twelve_months(today: date) -> tuple[date, date]:
     """From the first of the month a year ago to the first of next month."""
     end = add_months(today.replace(day=1), 1)
     return add_months(end, -12), end
+
+
+# --- The cached part ----------------------------------------------------------------------------------
+
+SNAPSHOT_REFRESH_MINUTES = 10
+
+
+@dataclass
+class ServiceSnapshot:
+    """The figures that read a year of requests: kept in the cache, refreshed by beat every 10 minutes
+    (and made on demand when missing), so the dashboard is at most that stale for them. Money is live."""
+
+    made_at: datetime
+    service: ServiceFigures
+    per_month: list[tuple[date, int]]
+    social: dict
+    homes: int
+
+
+def _snapshot_key(today: date) -> str:
+    return f"budget:dashboard:service:{today.isoformat()}"
+
+
+def service_snapshot_refresh(today: date | None = None) -> ServiceSnapshot:
+    from django.core.cache import cache
+
+    from social.selectors import social_case_counts
+
+    today = today or timezone.localdate()
+    start, end = last_twelve_months(today)
+    snapshot = ServiceSnapshot(
+        made_at=timezone.now(),
+        service=service_figures(start, end),
+        per_month=requests_per_month(start),
+        social=social_case_counts(),
+        homes=Home.objects.count(),
+    )
+    # Twice the refresh interval: a late beat run never leaves the page without figures.
+    cache.set(_snapshot_key(today), snapshot, timeout=2 * 60 * SNAPSHOT_REFRESH_MINUTES)
+    return snapshot
+
+
+def service_snapshot(today: date | None = None) -> ServiceSnapshot:
+    from django.core.cache import cache
+
+    today = today or timezone.localdate()
+    return cache.get(_snapshot_key(today)) or service_snapshot_refresh(today)

@@ -42,3 +42,11 @@ def generate_previous_month_report() -> int | None:
 )
 def send_monthly_report(report_id: int) -> bool:
     return monthly_reports.monthly_report_send(report_id)
+
+
+@shared_task(autoretry_for=TRANSIENT_ERRORS, retry_backoff=True, max_retries=3)
+def refresh_dashboard_snapshot() -> None:
+    """Every 10 minutes: the dashboard's service figures and social counts, into the cache."""
+    from .dashboard import service_snapshot_refresh
+
+    service_snapshot_refresh()

@@ -6,7 +6,6 @@ from django.utils import timezone
 from django.utils.formats import number_format
 from django.utils.translation import gettext as _
 
-from social.selectors import social_case_counts
 from zelfbeheer.accounts.decorators import role_required
 from zelfbeheer.accounts.roles import Role, has_role
 
@@ -31,9 +30,8 @@ def dashboard(request: HttpRequest) -> HttpResponse:
     overview = dashboard_figures.budget_overview(year)
     burn = dashboard_figures.burn(year, overview.budget, today)
     forecast = dashboard_figures.year_end_forecast(overview, today)
-    start, end = dashboard_figures.last_twelve_months(today)
-    service = dashboard_figures.service_figures(start, end)
-    per_month = dashboard_figures.requests_per_month(start)
+    snapshot = dashboard_figures.service_snapshot(today)
+    per_month = snapshot.per_month
     actual_so_far = next(
         (
             point.actual_cumulative
@@ -66,8 +64,9 @@ def dashboard(request: HttpRequest) -> HttpResponse:
                 plan_name=_("Linear plan"),
             ),
             "forecast": forecast,
-            "cost_per_home": dashboard_figures.cost_per_home(year, forecast),
-            "service": service,
+            "cost_per_home": dashboard_figures.cost_per_home(overview, forecast, snapshot.homes),
+            "service": snapshot.service,
+            "service_made_at": snapshot.made_at,
             "per_month": per_month,
             "requests_chart": charts.columns_chart(
                 per_month,
@@ -78,7 +77,7 @@ def dashboard(request: HttpRequest) -> HttpResponse:
             ),
             "reports": selectors.monthly_reports_visible_to(request.user)[:12],
             # Counts about people: below 5 they arrive as "< 5" already.
-            "social_counts": social_case_counts(),
+            "social_counts": snapshot.social,
             "can_edit": has_role(request.user, Role.BOARD, Role.COORDINATOR),
         },
     )

@@ -241,6 +241,11 @@ CELERY_BEAT_SCHEDULE = {
         "task": "social.tasks.check_retention",
         "schedule": crontab(minute=30, hour=4),
     },
+    "refresh-dashboard-snapshot": {
+        "task": "budget.tasks.refresh_dashboard_snapshot",
+        "schedule": crontab(minute="*/10"),
+        "options": {"expires": 9 * 60},
+    },
     "monthly-report-for-previous-month": {
         "task": "budget.tasks.generate_previous_month_report",
         "schedule": crontab(minute=0, hour=6, day_of_month=1),
