@@ -201,7 +201,11 @@ def load(
         env=env, check=False, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
     )  # fmt: skip
     with open(f"{prefix}_stats.csv", encoding="utf-8") as handle:
-        row = next(row for row in csv.DictReader(handle) if row["Name"] == page)
+        row = next((row for row in csv.DictReader(handle) if row["Name"] == page), None)
+    if row is None:
+        # Not one answer within the run: as slow as it gets, and said so.
+        return {"requests": 0, "failures": 0, "rps": 0.0, "p50_ms": float(seconds * 1000),
+                "p95_ms": float(seconds * 1000), "p99_ms": float(seconds * 1000), "no_answer": True}  # fmt: skip
     return {
         "requests": int(row["Request Count"]),
         "failures": int(row["Failure Count"]),

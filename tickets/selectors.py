@@ -36,6 +36,7 @@ from .constants import (
     WorkOrderStatus,
 )
 from .models import (
+    AlsoAffected,
     CallListEntry,
     Contract,
     Referral,
@@ -118,12 +119,21 @@ def repair_requests_visible_to(user: User) -> QuerySet[RepairRequest]:
         return _request_list_queryset()
     if has_role(user, Role.TENANT):
         # Their own household's requests, and shared-area reports they joined ("affects me too").
-        own = Q(household__members=user, household__end_date__isnull=True)
-        joined = Q(
-            also_affected__household__members=user, also_affected__household__end_date__isnull=True
+        # The ids are looked up first (two small queries): with literal ids the database combines two
+        # index scans; an OR over subqueries or joins made it scan every request (a second per page
+        # at a million requests).
+        household_ids = list(
+            Household.objects.filter(members=user, end_date__isnull=True).values_list(
+                "pk", flat=True
+            )
+        )
+        joined_ids = list(
+            AlsoAffected.objects.filter(household_id__in=household_ids).values_list(
+                "request_id", flat=True
+            )
         )
         return _request_list_queryset().filter(
-            pk__in=RepairRequest.objects.filter(own | joined).values("pk")
+            Q(household_id__in=household_ids) | Q(pk__in=joined_ids)
         )
     return RepairRequest.objects.none()
 
