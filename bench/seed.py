@@ -11,7 +11,7 @@ import random
 from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
-from datetime import date, datetime, timedelta
+from datetime import date, timedelta
 from decimal import Decimal
 
 from django.contrib.auth.models import Group
@@ -462,10 +462,3 @@ def _social_cases(scale, rng, households, worker) -> int:
                 batch_size=BATCH,
             )  # fmt: skip
     return scale.social_cases
-
-
-def today_for_report() -> date:
-    return timezone.localdate()
-
-
-__all__ = ["SCALES", "Scale", "datetime", "is_seeded", "seed"]

@@ -109,23 +109,23 @@ class BudgetOverview:
         return LineFigures(0, "", "", "", self.budget, self.committed, self.actual).used_percentage
 
 
-def budget_overview(year: int, until: date | None = None) -> BudgetOverview:
-    """The year's lines; with `until`, only what was booked before that day (a month's report)."""
+def budget_lines(
+    year: int, until: date | None = None, code: str | None = None
+) -> list[LineFigures]:
+    """The year's lines with their sums; with `until`, only what was booked before that day."""
     booked = Q(entries__booked_on__lt=until) if until else Q()
-    lines_qs = (
-        BudgetLine.objects.filter(financial_year__year=year)
-        .annotate(
-            committed=Coalesce(
-                Sum("entries__amount", filter=Q(entries__kind=EntryKind.COMMITMENT) & booked),
-                ZERO,
-            ),
-            actual=Coalesce(
-                Sum("entries__amount", filter=Q(entries__kind=EntryKind.ACTUAL) & booked), ZERO
-            ),
-        )
-        .order_by("code")
-    )
-    lines = [
+    lines_qs = BudgetLine.objects.filter(financial_year__year=year)
+    if code is not None:
+        lines_qs = lines_qs.filter(code=code)
+    lines_qs = lines_qs.annotate(
+        committed=Coalesce(
+            Sum("entries__amount", filter=Q(entries__kind=EntryKind.COMMITMENT) & booked), ZERO
+        ),
+        actual=Coalesce(
+            Sum("entries__amount", filter=Q(entries__kind=EntryKind.ACTUAL) & booked), ZERO
+        ),
+    ).order_by("code")
+    return [
         LineFigures(
             pk=line.pk,
             code=line.code,
@@ -137,6 +137,11 @@ def budget_overview(year: int, until: date | None = None) -> BudgetOverview:
         )
         for line in lines_qs
     ]
+
+
+def budget_overview(year: int, until: date | None = None) -> BudgetOverview:
+    """The year's lines; with `until`, only what was booked before that day (a month's report)."""
+    lines = budget_lines(year, until)
     # One query for the year's grants, tranches received and baseline: sums in subqueries, so the
     # tranches do not multiply the grants.
     granted = (

@@ -3,18 +3,18 @@
 from datetime import date
 from decimal import Decimal
 
-from django.db.models import Count, Q, QuerySet, Sum
+from django.db.models import Count, QuerySet, Sum
 from django.db.models.functions import Coalesce
 from django.http import Http404
 
-from tickets.constants import RequestStatus
-from tickets.models import RepairRequest, Visit, VisitReason, WorkCategory
+from tickets.models import WorkCategory
 from zelfbeheer.accounts.models import User
 from zelfbeheer.accounts.roles import Role, has_role
 
 from .dashboard import (
     ZERO,
     LineFigures,
+    budget_lines,
 )
 from .models import (
     BudgetEntry,
@@ -45,59 +45,12 @@ def budget_line_for(category: WorkCategory, on_date: date) -> BudgetLine | None:
     )
 
 
-def budget_lines_with_totals(year: int) -> QuerySet[BudgetLine]:
-    return (
-        BudgetLine.objects.filter(financial_year__year=year)
-        .annotate(
-            committed=Coalesce(
-                Sum("entries__amount", filter=Q(entries__kind=EntryKind.COMMITMENT)), ZERO
-            ),
-            actual=Coalesce(Sum("entries__amount", filter=Q(entries__kind=EntryKind.ACTUAL)), ZERO),
-        )
-        .order_by("code")
-    )
-
-
 def financial_years() -> list[int]:
     return list(FinancialYear.objects.order_by("-year").values_list("year", flat=True))
 
 
 def financial_year_get(year: int) -> FinancialYear | None:
     return FinancialYear.objects.filter(year=year).first()
-
-
-def monthly_figures(period_start: date, period_end: date) -> dict:
-    """The service figures of one month (period_end exclusive), for the report and the dashboard."""
-    requests = RepairRequest.objects.filter(
-        created_at__date__gte=period_start, created_at__date__lt=period_end
-    )
-    totals = requests.aggregate(
-        received=Count("pk"),
-        completed=Count(
-            "pk", filter=Q(status__in=(RequestStatus.TECHNICALLY_DONE, RequestStatus.CLOSED))
-        ),
-    )
-    by_category = (
-        requests.values("category__parent__name")
-        .annotate(count=Count("pk"))
-        .order_by("-count", "category__parent__name")
-    )
-    visits = (
-        Visit.objects.filter(visited_at__date__gte=period_start, visited_at__date__lt=period_end)
-        .values("reason")
-        .annotate(count=Count("pk"))
-        .order_by("-count", "reason")
-    )
-    reason_labels = dict(VisitReason.choices)
-    return {
-        "totals": totals,
-        "by_trade": list(by_category),
-        "visits": [
-            {"reason": reason_labels.get(row["reason"], row["reason"]), "count": row["count"]}
-            for row in visits
-        ],
-        "visits_total": sum(row["count"] for row in visits),
-    }
 
 
 def monthly_reports_visible_to(user: User) -> QuerySet[MonthlyReport]:
@@ -158,18 +111,10 @@ def tranche_get(pk: int) -> GrantTranche:
 
 def line_figures_get(year: int, code: str) -> LineFigures:
     """One budget line's figures, summed exactly as on the dashboard; 404 for an unknown year or code."""
-    line = budget_lines_with_totals(year).filter(code=code).first()
-    if line is None:
+    lines = budget_lines(year, code=code)
+    if not lines:
         raise Http404
-    return LineFigures(
-        pk=line.pk,
-        code=line.code,
-        name=line.name,
-        rgs_code=line.rgs_code,
-        budget=line.annual_amount,
-        committed=line.committed,
-        actual=line.actual,
-    )
+    return lines[0]
 
 
 def line_commitments(line_pk: int) -> QuerySet[BudgetEntry]:

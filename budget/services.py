@@ -103,10 +103,6 @@ def commitment_correct_at_completion(work_order: WorkOrder) -> BudgetEntry | Non
     return commitment_recompute(work_order)
 
 
-def _year_of(day: date) -> FinancialYear | None:
-    return FinancialYear.objects.filter(year=day.year).first()
-
-
 MAX_AMOUNT = Decimal("999999999.99")  # what the 12-digit money columns hold, excl. and VAT together
 
 

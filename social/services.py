@@ -677,9 +677,9 @@ def referrer_inform_of_outcome(case_id: int) -> bool:
 
 
 def _social_workers() -> list[User]:
-    return list(
-        User.objects.filter(groups__name=Role.SOCIAL, is_active=True).exclude(email="").distinct()
-    )
+    from .selectors import social_workers
+
+    return list(social_workers().exclude(email="").distinct())
 
 
 def social_workers_notify_of_new_case(case_id: int) -> int:
