@@ -407,7 +407,12 @@ def _social_cases(scale, rng, households, worker) -> int:
             cases = []
             for index in chunk:
                 opened = now - span * rng.random()
-                status = rng.choice(list(CaseStatus))
+                # A case runs for months, not years: those opened in the last half year may still
+                # be open (in any status), older ones were closed or referred.
+                if now - opened < timedelta(days=182):
+                    status = rng.choice(list(CaseStatus))
+                else:
+                    status = rng.choice([CaseStatus.CLOSED, CaseStatus.REFERRED])
                 ended = status in (CaseStatus.CLOSED, CaseStatus.REFERRED)
                 cases.append(
                     SocialCase(

@@ -6,13 +6,15 @@ from django.urls import reverse
 from django.utils.html import format_html
 from django.utils.translation import gettext_lazy as _
 
+from zelfbeheer.tables import DateTimeColumn
+
 from .models import Invoice, InvoiceStatus
 from .money_tables import MoneyColumn
 from .services import approvals_needed
 
 
 class InvoiceTable(tables.Table):
-    invoice_date = tables.DateColumn(verbose_name=_("Invoice date"), format="j M Y")
+    invoice_date = DateTimeColumn(verbose_name=_("Invoice date"), format="j M Y")
     supplier = tables.Column(
         verbose_name=_("Supplier"),
         accessor="supplier",

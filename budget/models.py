@@ -282,7 +282,11 @@ class BudgetEntry(models.Model):
         verbose_name = _("budget entry")
         verbose_name_plural = _("budget entries")
         ordering = ["-booked_on", "-pk"]
-        indexes = [models.Index(fields=["budget_line", "kind", "booked_on"])]
+        indexes = [
+            models.Index(fields=["budget_line", "kind", "booked_on"]),
+            # The burn chart: actual per month of a year, over every line.
+            models.Index(fields=["kind", "booked_on"], name="budget_entry_kind_booked_idx"),
+        ]
         constraints = [
             models.UniqueConstraint(
                 fields=["work_order"],

@@ -6,6 +6,8 @@ from django.urls import reverse
 from django.utils.html import format_html
 from django.utils.translation import gettext_lazy as _
 
+from zelfbeheer.tables import DateTimeColumn
+
 from .models import BudgetEntry, Expense
 
 # --- Tables ------------------------------------------------------------------------------------------
@@ -37,7 +39,7 @@ def _table_attrs(labelled_by: str) -> dict:
 
 
 class ExpenseTable(tables.Table):
-    spent_on = tables.DateColumn(verbose_name=_("Date"), format="j M Y")
+    spent_on = DateTimeColumn(verbose_name=_("Date"), format="j M Y")
     budget_line = tables.Column(verbose_name=_("Budget line"), order_by=("budget_line__code",))
     category = tables.Column(verbose_name=_("Kind"))
     description = tables.Column(verbose_name=_("Description"))
@@ -98,7 +100,7 @@ class CommitmentTable(tables.Table):
     )
     status = tables.Column(verbose_name=_("Status"), accessor="work_order__status")
     amount = MoneyColumn(verbose_name=_("Open commitment excl. VAT"))
-    booked_on = tables.DateColumn(verbose_name=_("Booked on"), format="j M Y")
+    booked_on = DateTimeColumn(verbose_name=_("Booked on"), format="j M Y")
 
     class Meta:
         order_by = ("-booked_on",)
@@ -120,7 +122,7 @@ class InvoiceActualTable(tables.Table):
     invoice_number = tables.Column(
         verbose_name=_("Invoice number"), accessor="invoice__invoice_number"
     )
-    invoice_date = tables.DateColumn(
+    invoice_date = DateTimeColumn(
         verbose_name=_("Invoice date"), accessor="invoice__invoice_date", format="j M Y"
     )
     amount = MoneyColumn(verbose_name=_("Amount excl. VAT"))
@@ -138,7 +140,7 @@ class InvoiceActualTable(tables.Table):
 
 
 class ExpenseActualTable(tables.Table):
-    booked_on = tables.DateColumn(verbose_name=_("Date"), format="j M Y")
+    booked_on = DateTimeColumn(verbose_name=_("Date"), format="j M Y")
     category = tables.Column(verbose_name=_("Kind"), accessor="expense__category")
     description = tables.Column(verbose_name=_("Description"), accessor="expense__description")
     amount = MoneyColumn(verbose_name=_("Amount excl. VAT"))

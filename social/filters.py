@@ -1,11 +1,11 @@
 """The social worker's case list filters (django-filter)."""
 
 import django_filters
-from django.db.models import Q, QuerySet
+from django.db.models import Exists, OuterRef, Q, QuerySet
 from django.utils.translation import gettext_lazy as _
 
 from .forms import WorkerChoiceField
-from .models import OPEN_CASE_STATUSES, CaseStatus, CaseType
+from .models import OPEN_CASE_STATUSES, CaseParty, CaseStatus, CaseType
 from .selectors import social_workers
 
 
@@ -52,14 +52,16 @@ class CaseListFilter(django_filters.FilterSet):
         value = value.strip()
         if not value:
             return queryset
+        # EXISTS rather than a join on parties, so no DISTINCT over the whole list is needed.
+        matching_party = CaseParty.objects.filter(case=OuterRef("pk")).filter(
+            Q(household__name__icontains=value)
+            | Q(home__street__icontains=value)
+            | Q(home__postcode__icontains=value.upper())
+            | Q(home__unit_id__iexact=value)
+        )
         return queryset.filter(
-            Q(number__icontains=value)
-            | Q(title__icontains=value)
-            | Q(parties__household__name__icontains=value)
-            | Q(parties__home__street__icontains=value)
-            | Q(parties__home__postcode__icontains=value.upper())
-            | Q(parties__home__unit_id__iexact=value)
-        ).distinct()
+            Q(number__icontains=value) | Q(title__icontains=value) | Q(Exists(matching_party))
+        )
 
     def filter_overdue(self, queryset: QuerySet, name: str, value: bool | None) -> QuerySet:
         if value is None:

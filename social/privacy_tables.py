@@ -3,11 +3,13 @@
 import django_tables2 as tables
 from django.utils.translation import gettext_lazy as _
 
+from zelfbeheer.tables import DateTimeColumn
+
 from .models import CaseAccessLog
 
 
 class AccessLogTable(tables.Table):
-    at = tables.DateTimeColumn(verbose_name=_("When"), format="j M Y H:i:s", order_by=("at", "pk"))
+    at = DateTimeColumn(verbose_name=_("When"), format="j M Y H:i:s", order_by=("at", "pk"))
     user = tables.Column(verbose_name=_("Who"), accessor="user__email", order_by=("user__email",))
     case = tables.Column(
         verbose_name=_("Case"), accessor="case__number", order_by=("case__number",), default="—"

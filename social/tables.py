@@ -4,6 +4,8 @@ from django.utils.dateformat import format as format_date
 from django.utils.html import format_html
 from django.utils.translation import gettext_lazy as _
 
+from zelfbeheer.tables import DateTimeColumn
+
 from .models import SocialCase
 
 
@@ -13,8 +15,8 @@ class CaseListTable(tables.Table):
     case_type = tables.Column(verbose_name=_("Type"))
     status = tables.Column(verbose_name=_("Status"))
     workers = tables.Column(verbose_name=_("Social workers"), accessor="pk", orderable=False)
-    opened_at = tables.DateColumn(verbose_name=_("Opened"), format="j M Y")
-    next_due = tables.DateColumn(verbose_name=_("Next deadline"), format="j M Y", default="—")
+    opened_at = DateTimeColumn(verbose_name=_("Opened"), format="j M Y")
+    next_due = DateTimeColumn(verbose_name=_("Next deadline"), format="j M Y", default="—")
 
     class Meta:
         model = SocialCase

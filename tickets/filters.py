@@ -1,10 +1,13 @@
 """The desk queue's filters (django-filter), including the presets the office uses all day."""
 
+from collections.abc import Callable
+
 import django_filters
-from django.db.models import Q, QuerySet
+from django.db.models import Exists, OuterRef, Q, QuerySet
 from django.utils.translation import gettext_lazy as _
 
 from zelfbeheer.housing.models import Building, Complex
+from zelfbeheer.widgets import LongSelect
 
 from .constants import (
     ACTIVE_WORK_ORDER_STATUSES,
@@ -16,8 +19,10 @@ from .constants import (
     Urgency,
     WorkOrderStatus,
 )
-from .models import Contractor, WorkCategory
+from .models import Contractor, Referral, WorkCategory, WorkOrder
 
+# Conditions on work orders and referrals are EXISTS subqueries, not joins: a join needs DISTINCT, and
+# DISTINCT over a million requests sorts all of them before the first page can be shown.
 PRESETS = {
     "new": (
         _("New"),
@@ -30,9 +35,17 @@ PRESETS = {
     ),
     "waiting_for_contractor": (
         _("Waiting for contractor"),
-        Q(status=RequestStatus.IN_PROGRESS, work_orders__status=WorkOrderStatus.REGISTERED),
+        Q(
+            Exists(
+                WorkOrder.objects.filter(request=OuterRef("pk"), status=WorkOrderStatus.REGISTERED)
+            ),
+            status=RequestStatus.IN_PROGRESS,
+        ),
     ),
-    "forwarded": (_("Forwarded to Bo-Ex"), Q(referrals__isnull=False)),
+    "forwarded": (
+        _("Forwarded to Bo-Ex"),
+        Q(Exists(Referral.objects.filter(request=OuterRef("pk")))),
+    ),
     "all_open": (_("All open"), Q(status__in=OPEN_REQUEST_STATUSES)),
 }
 
@@ -51,14 +64,19 @@ class DeskQueueFilter(django_filters.FilterSet):
         label=_("Trade"),
         field_name="category__parent",
         queryset=WorkCategory.objects.filter(parent__isnull=True),
+        widget=LongSelect,
     )
     building = django_filters.ModelChoiceFilter(
         label=_("Building"),
         method="filter_building",
         queryset=Building.objects.select_related("complex"),
+        widget=LongSelect,
     )
     complex = django_filters.ModelChoiceFilter(
-        label=_("Complex"), method="filter_complex", queryset=Complex.objects.all()
+        label=_("Complex"),
+        method="filter_complex",
+        queryset=Complex.objects.all(),
+        widget=LongSelect,
     )
     channel = django_filters.ChoiceFilter(label=_("Channel"), choices=Channel.choices)
     responsibility = django_filters.ChoiceFilter(
@@ -66,11 +84,21 @@ class DeskQueueFilter(django_filters.FilterSet):
     )
     sla_state = django_filters.ChoiceFilter(label=_("SLA"), choices=SlaState.choices)
     contractor = django_filters.ModelChoiceFilter(
-        label=_("Contractor"), method="filter_contractor", queryset=Contractor.objects.all()
+        label=_("Contractor"),
+        method="filter_contractor",
+        queryset=Contractor.objects.all(),
+        widget=LongSelect,
     )
 
+    @property
+    def form(self):
+        if not hasattr(self, "_form"):
+            form = super().form
+            _complex_choices_from_buildings(form.fields["building"], form.fields["complex"])
+        return self._form
+
     def filter_preset(self, queryset: QuerySet, name: str, value: str) -> QuerySet:
-        return queryset.filter(PRESETS[value][1]).distinct() if value in PRESETS else queryset
+        return queryset.filter(PRESETS[value][1]) if value in PRESETS else queryset
 
     def filter_search(self, queryset: QuerySet, name: str, value: str) -> QuerySet:
         value = value.strip()
@@ -94,5 +122,37 @@ class DeskQueueFilter(django_filters.FilterSet):
 
     def filter_contractor(self, queryset: QuerySet, name: str, value: Contractor) -> QuerySet:
         return queryset.filter(
-            work_orders__contractor=value, work_orders__status__in=ACTIVE_WORK_ORDER_STATUSES
-        ).distinct()
+            Exists(
+                WorkOrder.objects.filter(
+                    request=OuterRef("pk"),
+                    contractor=value,
+                    status__in=ACTIVE_WORK_ORDER_STATUSES,
+                )
+            )
+        )
+
+
+def _complex_choices_from_buildings(building_field, complex_field) -> None:
+    """Both selects from one read of the buildings with their complexes, made only when the form is
+    shown (the page's query budget is 10; the htmx refresh shows no form). A complex without buildings
+    has no requests to filter on, so it is not missed. Plain rows, not model objects: a corporation
+    has a thousand buildings."""
+    rows: list[tuple[int, str, int, str]] = []
+
+    def choices_of(field, pairs_of) -> Callable[[], list]:
+        def choices() -> list:
+            if not rows:
+                rows.extend(
+                    building_field.queryset.values_list("pk", "name", "complex_id", "complex__name")
+                )
+            empty = [] if field.empty_label is None else [("", field.empty_label)]
+            return [*empty, *pairs_of()]
+
+        return choices
+
+    building_field.widget.choices = choices_of(
+        building_field, lambda: [(pk, name) for pk, name, _complex, _complex_name in rows]
+    )
+    complex_field.widget.choices = choices_of(
+        complex_field, lambda: {complex_id: name for _pk, _name, complex_id, name in rows}.items()
+    )

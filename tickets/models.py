@@ -14,6 +14,7 @@ from zelfbeheer.housing.models import Building, Complex, Home, Household
 from .constants import (
     ACTIVE_WORK_ORDER_STATUSES,
     EVENT_TEXTS,
+    OPEN_REQUEST_STATUSES,
     CauseFound,
     Channel,
     EventVisibility,
@@ -227,6 +228,24 @@ class RepairRequest(models.Model):
         indexes = [
             models.Index(fields=["status", "-created_at"]),
             models.Index(fields=["household", "-created_at"]),
+            # The desk works on the open requests only: a few thousand among a million. Partial
+            # indexes give its queue, its emergencies and its counts without touching the rest.
+            models.Index(
+                fields=["-created_at"],
+                condition=models.Q(status__in=OPEN_REQUEST_STATUSES),
+                name="open_request_newest_idx",
+            ),
+            models.Index(
+                fields=["urgency", "created_at"],
+                condition=models.Q(status__in=OPEN_REQUEST_STATUSES),
+                name="open_request_urgency_idx",
+            ),
+            models.Index(
+                fields=["sla_state", "routing_flagged", "status"],
+                include=["id"],
+                condition=models.Q(status__in=OPEN_REQUEST_STATUSES),
+                name="open_request_sla_idx",
+            ),
         ]
 
     def __str__(self) -> str:
@@ -427,7 +446,19 @@ class WorkOrder(models.Model):
         verbose_name = _("work order")
         verbose_name_plural = _("work orders")
         ordering = ["-created_at"]
-        indexes = [models.Index(fields=["contractor", "status", "created_at"])]
+        indexes = [
+            models.Index(fields=["contractor", "status", "created_at"]),
+            # A contractor's finished orders, newest first.
+            models.Index(
+                fields=["contractor", "-created_at"], name="work_order_contractor_new_idx"
+            ),
+            # A contractor's open orders in the order of their page (earliest appointment first).
+            models.Index(
+                fields=["contractor", "appointment_start", "created_at", "id"],
+                condition=models.Q(status__in=ACTIVE_WORK_ORDER_STATUSES),
+                name="work_order_contractor_open_idx",
+            ),
+        ]
         constraints = [
             models.UniqueConstraint(
                 fields=["request"],

@@ -3,6 +3,8 @@ from django.urls import reverse
 from django.utils.html import format_html
 from django.utils.translation import gettext_lazy as _
 
+from zelfbeheer.tables import DateTimeColumn
+
 from .models import RepairRequest
 
 
@@ -12,13 +14,13 @@ class DeskQueueTable(tables.Table):
         attrs={"th__input": {"aria-label": _("Select all")}, "td__input": {"form": "bulk-form"}},
     )
     number = tables.Column(verbose_name=_("Number"))
-    created_at = tables.DateTimeColumn(verbose_name=_("Received"), format="j M H:i")
+    created_at = DateTimeColumn(verbose_name=_("Received"), format="j M H:i")
     location = tables.Column(verbose_name=_("Address"), accessor="location", orderable=False)
     category = tables.Column(verbose_name=_("Defect"), order_by=("category__name",))
     urgency = tables.Column(verbose_name=_("Urgency"))
     status = tables.Column(verbose_name=_("Status"))
     sla_state = tables.Column(verbose_name=_("SLA"))
-    resolution_due = tables.DateTimeColumn(verbose_name=_("Due"), format="j M H:i")
+    resolution_due = DateTimeColumn(verbose_name=_("Due"), format="j M H:i")
     contractor_name = tables.Column(verbose_name=_("Contractor"), default="—")
     channel = tables.Column(verbose_name=_("Channel"))
 

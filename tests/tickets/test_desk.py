@@ -12,6 +12,7 @@ from django.urls import reverse
 from tickets import services
 from tickets.constants import RequestStatus, Responsibility, Urgency
 from tickets.models import AlsoAffected, Referral, RepairRequest, SavedQueueFilter
+from tickets.triage import repair_request_forward_to_corporation
 from zelfbeheer.accounts.roles import Role
 
 from ..factories import HouseholdFactory, UserFactory, WorkCategoryFactory
@@ -61,6 +62,16 @@ def test_presets_and_search_narrow_the_queue(desk_client, routable, unrouted):
     assert routed.number in waiting and unrouted[0].number not in waiting
     assert unrouted[1].number in by_number and unrouted[0].number not in by_number
     assert routed.number in by_street
+
+    contractor = routable.contract.contractor
+    by_contractor = queue(desk_client, contractor=contractor.pk)
+    assert routed.number in by_contractor and unrouted[0].number not in by_contractor
+
+    desk_worker = UserFactory(role=Role.DESK)
+    repair_request_forward_to_corporation(repair_request=unrouted[2], actor=desk_worker)
+    forwarded = queue(desk_client, preset="forwarded")
+    assert unrouted[2].number in forwarded and unrouted[0].number not in forwarded
+    assert forwarded.count(unrouted[2].number) == 1
 
 
 def test_bad_filter_input_gives_a_page_not_an_error(desk_client, unrouted):

@@ -28,6 +28,12 @@ class UserLanguageMiddleware:
         return self.get_response(request)
 
 
+def _mfa_enabled(user) -> bool:
+    # The authentication backend read it with the user; a user object from elsewhere is asked.
+    known = getattr(user, "mfa_enabled", None)
+    return is_mfa_enabled(user) if known is None else known
+
+
 class RequireMfaForStaffMiddleware:
     """allauth has no enforcement hook: send social, board and coordinator users without TOTP to its set-up."""
 
@@ -42,7 +48,7 @@ class RequireMfaForStaffMiddleware:
             user.is_authenticated
             and not request.path.startswith(self.allowed_prefixes)
             and roles_of(user) & MFA_REQUIRED_ROLES
-            and not is_mfa_enabled(user)
+            and not _mfa_enabled(user)
         ):
             messages.warning(
                 request,

@@ -49,9 +49,14 @@ def roles_of(user: AbstractBaseUser | AnonymousUser) -> frozenset[Role]:
     cached = getattr(user, "_zelfbeheer_roles", None)
     if cached is None:
         names = set(user.groups.values_list("name", flat=True))
-        cached = frozenset(role for role in Role if role.value in names)
-        user._zelfbeheer_roles = cached
+        cached = remember_roles(user, {role for role in Role if role.value in names})
     return cached
+
+
+def remember_roles(user: AbstractBaseUser, roles: set[Role]) -> frozenset[Role]:
+    """Keep the roles on the user object (the authentication backend reads them with the user)."""
+    user._zelfbeheer_roles = frozenset(roles)
+    return user._zelfbeheer_roles
 
 
 def has_role(user: AbstractBaseUser | AnonymousUser, *roles: Role) -> bool:
