@@ -23,12 +23,14 @@ class PortalUser(HttpUser):
         candidates = SESSIONS["sessions"][page["role"]]
         self.session = random.choice(candidates)
         self.path = page["path"].format(**self.session)
+        self.headers = {"Cookie": f"{SESSIONS['cookie_name']}={self.session['cookie']}"}
+        if page.get("htmx"):
+            self.headers["HX-Request"] = "true"
 
     @task
     def open_page(self) -> None:
-        headers = {"Cookie": f"{SESSIONS['cookie_name']}={self.session['cookie']}"}
         with self.client.get(
-            self.path, name=PAGE, headers=headers, catch_response=True
+            self.path, name=PAGE, headers=self.headers, catch_response=True
         ) as response:
             if response.status_code != 200:
                 response.failure(f"status {response.status_code}")

@@ -184,10 +184,34 @@ def peak_rss_mb(process: subprocess.Popen) -> float:
     return round(max(peaks, default=0), 1)
 
 
+def warm_up(page: str, sessions: dict, times: int = 20) -> None:
+    """Requests in parallel first, so every gunicorn worker has loaded its code, connections and
+    caches (a worker's first request takes most of a second)."""
+    from concurrent.futures import ThreadPoolExecutor
+
+    spec = sessions["pages"][page]
+    session = sessions["sessions"][spec["role"]][0]
+    headers = {"Cookie": f"{sessions['cookie_name']}={session['cookie']}"}
+    if spec.get("htmx"):
+        headers["HX-Request"] = "true"
+    url = f"http://127.0.0.1:{PORT}{spec['path'].format(**session)}"
+
+    def fetch(_attempt: int) -> None:
+        request = urllib.request.Request(url, headers=headers)
+        with urllib.request.urlopen(request, timeout=60) as answer:  # noqa: S310 (our own http URL)
+            answer.read()
+
+    with ThreadPoolExecutor(max_workers=4) as pool:
+        list(pool.map(fetch, range(times)))
+
+
 def load(
     page: str, users: int, seconds: int, think: str, sessions_path: Path, workdir: Path
 ) -> dict:
     prefix = workdir / f"{page}-{users}-{think}"
+    # Users arrive over a few seconds, as they do, rather than all in the same millisecond; the
+    # figures count from when all have arrived (--reset-stats), so the arrival is not measured.
+    spawn_rate = users if think == "0" else max(1, users // 5)
     env = {
         **os.environ,
         "BENCH_PAGE": page,
@@ -196,8 +220,8 @@ def load(
     }
     subprocess.run(
         [sys.executable, "-m", "locust", "-f", str(ROOT / "bench" / "locustfile.py"), "--headless",
-         "-u", str(users), "-r", str(users), "-t", f"{seconds}s", "--host", f"http://127.0.0.1:{PORT}",
-         "--csv", str(prefix), "--only-summary", "--loglevel", "ERROR"],
+         "-u", str(users), "-r", str(spawn_rate), "-t", f"{seconds}s", "--host", f"http://127.0.0.1:{PORT}",
+         "--reset-stats", "--csv", str(prefix), "--only-summary", "--loglevel", "ERROR"],
         env=env, check=False, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
     )  # fmt: skip
     with open(f"{prefix}_stats.csv", encoding="utf-8") as handle:
@@ -410,6 +434,7 @@ def main() -> None:
                 pages.insert(0, "floor")
             results["pages"] = {}
             for page in pages:
+                warm_up(page, sessions)
                 results["pages"][page] = []
                 for users in (int(value) for value in args.users.split(",")):
                     row = {

@@ -92,7 +92,8 @@ def seed(scale: Scale, log=print) -> dict[str, int]:
     counts = _requests(scale, rng, households, categories, contractors, contracts, lines, log)
     counts["social_cases"] = _social_cases(scale, rng, households, users["social"])
     with connection.cursor() as cursor:
-        cursor.execute("ANALYZE")
+        # VACUUM too: bulk-loaded tables have no visibility map yet, so no index-only scans.
+        cursor.execute("VACUUM ANALYZE")
     return counts
 
 
@@ -362,12 +363,14 @@ def _requests(scale, rng, households, leaves, contractors, contracts, lines, log
                     )
             Rating.objects.bulk_create(ratings, batch_size=BATCH, ignore_conflicts=True)
             invoices = Invoice.objects.bulk_create(invoices, batch_size=BATCH)
+            contract_of = {order.pk: order.contract_id for order in orders}
             BudgetEntry.objects.bulk_create(
                 (
                     BudgetEntry(
                         budget_line_id=invoice.budget_line_id,
                         invoice_id=invoice.pk,
                         work_order_id=invoice.work_order_id,
+                        contract_id=contract_of[invoice.work_order_id],
                         kind=EntryKind.ACTUAL,
                         amount=invoice.amount_excl_vat,
                         booked_on=invoice.invoice_date,

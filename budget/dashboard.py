@@ -277,6 +277,13 @@ class PercentileDisc(Aggregate):
 LEAD_TIME = ExpressionWrapper(F("completed_at") - F("created_at"), output_field=DurationField())
 
 
+def lead_time_days(value: timedelta | None) -> Decimal | None:
+    """A lead time in days with one decimal, as the dashboard and the monthly report show it."""
+    if value is None:
+        return None
+    return (Decimal(value.total_seconds()) / Decimal(86400)).quantize(Decimal("0.1"), ROUND_HALF_UP)
+
+
 def _percentiles(queryset: QuerySet, fractions: tuple[float, ...]) -> dict[float, timedelta | None]:
     """Nearest-rank percentiles of the lead time, computed in the database."""
     if connection.vendor == "postgresql":

@@ -6,7 +6,7 @@ from django.core.validators import MinValueValidator
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
-from tickets.models import Contractor, WorkCategory, WorkOrder
+from tickets.models import Contract, Contractor, WorkCategory, WorkOrder
 from zelfbeheer.history import audit_trail
 
 MONEY = {"max_digits": 12, "decimal_places": 2}
@@ -271,6 +271,17 @@ class BudgetEntry(models.Model):
     expense = models.OneToOneField(
         Expense, on_delete=models.CASCADE, null=True, blank=True, related_name="budget_entry"
     )
+    # The work order's contract, kept here so routing can check a contract's annual ceiling with one
+    # index range instead of joining every work order of the contract (a second per request at a
+    # million requests). Set from the work order on save.
+    contract = models.ForeignKey(
+        Contract,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        editable=False,
+        related_name="budget_entries",
+    )
     kind = models.CharField(_("kind"), max_length=16, choices=EntryKind.choices)
     amount = models.DecimalField(_("amount excl. VAT"), **MONEY)
     booked_on = models.DateField(_("booked on"))
@@ -286,6 +297,12 @@ class BudgetEntry(models.Model):
             models.Index(fields=["budget_line", "kind", "booked_on"]),
             # The burn chart: actual per month of a year, over every line.
             models.Index(fields=["kind", "booked_on"], name="budget_entry_kind_booked_idx"),
+            # A contract's use of its annual ceiling (routing).
+            models.Index(
+                fields=["contract", "booked_on"],
+                include=["amount"],
+                name="budget_entry_contract_idx",
+            ),
         ]
         constraints = [
             models.UniqueConstraint(
@@ -303,6 +320,15 @@ class BudgetEntry(models.Model):
 
     def __str__(self) -> str:
         return f"{self.get_kind_display()} {self.amount} ({self.budget_line.code})"
+
+    def save(self, *args, **kwargs):
+        if self.work_order_id and self.contract_id is None:
+            self.contract_id = (
+                WorkOrder.objects.filter(pk=self.work_order_id)
+                .values_list("contract_id", flat=True)
+                .first()
+            )
+        super().save(*args, **kwargs)
 
 
 class ReportStatus(models.TextChoices):

@@ -59,9 +59,8 @@ def _text(value) -> str | None:
 
 
 def _days(value: timedelta | None) -> str | None:
-    if value is None:
-        return None
-    return str((Decimal(value.total_seconds()) / Decimal(86400)).quantize(Decimal("0.1")))
+    days = dashboard.lead_time_days(value)
+    return None if days is None else str(days)
 
 
 def _counted(queryset: QuerySet, field: str, choices) -> list[dict]:

@@ -4,6 +4,7 @@ from collections.abc import Callable
 
 import django_filters
 from django.db.models import Exists, OuterRef, Q, QuerySet
+from django.utils.choices import BaseChoiceIterator
 from django.utils.translation import gettext_lazy as _
 
 from zelfbeheer.housing.models import Building, Complex
@@ -132,27 +133,38 @@ class DeskQueueFilter(django_filters.FilterSet):
         )
 
 
+class _ChoicesOnDemand(BaseChoiceIterator):
+    """Choices made on first use and kept: the select asks for them more than once."""
+
+    def __init__(self, make: Callable[[], list]) -> None:
+        self.make = make
+        self.made: list | None = None
+
+    def __iter__(self):
+        if self.made is None:
+            self.made = self.make()
+        return iter(self.made)
+
+
 def _complex_choices_from_buildings(building_field, complex_field) -> None:
     """Both selects from one read of the buildings with their complexes, made only when the form is
     shown (the page's query budget is 10; the htmx refresh shows no form). A complex without buildings
     has no requests to filter on, so it is not missed. Plain rows, not model objects: a corporation
     has a thousand buildings."""
-    rows: list[tuple[int, str, int, str]] = []
+    rows = _ChoicesOnDemand(
+        lambda: list(
+            building_field.queryset.values_list("pk", "name", "complex_id", "complex__name")
+        )
+    )
 
-    def choices_of(field, pairs_of) -> Callable[[], list]:
-        def choices() -> list:
-            if not rows:
-                rows.extend(
-                    building_field.queryset.values_list("pk", "name", "complex_id", "complex__name")
-                )
-            empty = [] if field.empty_label is None else [("", field.empty_label)]
-            return [*empty, *pairs_of()]
+    def with_empty(field, pairs: Callable[[], list]) -> _ChoicesOnDemand:
+        empty = [] if field.empty_label is None else [("", field.empty_label)]
+        return _ChoicesOnDemand(lambda: [*empty, *pairs()])
 
-        return choices
-
-    building_field.widget.choices = choices_of(
+    building_field.widget.choices = with_empty(
         building_field, lambda: [(pk, name) for pk, name, _complex, _complex_name in rows]
     )
-    complex_field.widget.choices = choices_of(
-        complex_field, lambda: {complex_id: name for _pk, _name, complex_id, name in rows}.items()
+    complex_field.widget.choices = with_empty(
+        complex_field,
+        lambda: list({complex_id: name for _pk, _name, complex_id, name in rows}.items()),
     )

@@ -226,10 +226,8 @@ def eligible_contracts_for(repair_request: RepairRequest, on_date: date) -> Quer
 
     category = repair_request.category
     used_this_year = (
-        BudgetEntry.objects.filter(
-            work_order__contract=OuterRef("pk"), booked_on__year=on_date.year
-        )
-        .values("work_order__contract")
+        BudgetEntry.objects.filter(contract=OuterRef("pk"), booked_on__year=on_date.year)
+        .values("contract")
         .annotate(total=Sum("amount"))
         .values("total")
     )

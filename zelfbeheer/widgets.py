@@ -8,28 +8,37 @@ from django.utils.safestring import SafeString, mark_safe
 
 class LongSelect(forms.Select):
     """A select for long lists (a corporation has a thousand buildings): the same HTML as Django's
-    select, but the options are written here, escaped one by one, rather than through a template each
-    (a third of a second for the desk's filter form, 2 ms now)."""
+    select, but the options are written here, escaped one by one, rather than as a dictionary and a
+    template each (a third of a second for the desk's filter form, 2 ms now)."""
 
     def render(self, name, value, attrs=None, renderer=None) -> SafeString:
-        widget = self.get_context(name, value, attrs)["widget"]
-        parts = []
-        for group_name, options, _index in widget["optgroups"]:
-            if group_name:
-                parts.append(f'<optgroup label="{escape(group_name)}">')
-            parts.extend(
-                # The option's attrs carry "selected" when it is chosen; flatatt escapes them.
-                f'<option value="{escape(option["value"])}"{flatatt(option["attrs"]) if option["attrs"] else ""}>'
-                f"{escape(option['label'])}</option>"
-                for option in options
+        wanted = {str(chosen) for chosen in self.format_value(value)}
+        selected_one = False
+
+        def option(option_value, label) -> str:
+            nonlocal selected_one
+            option_value = "" if option_value is None else str(option_value)
+            # Like Django's select: only the first matching option is selected.
+            selected = option_value in wanted and (not selected_one or self.allow_multiple_selected)
+            selected_one = selected_one or selected
+            return (
+                f'<option value="{escape(option_value)}"{" selected" if selected else ""}>'
+                f"{escape(label)}</option>"
             )
-            if group_name:
+
+        parts = []
+        for option_value, label in self.choices:
+            if isinstance(label, (list, tuple)):
+                parts.append(f'<optgroup label="{escape(option_value)}">')
+                parts.extend(option(sub_value, sub_label) for sub_value, sub_label in label)
                 parts.append("</optgroup>")
+            else:
+                parts.append(option(option_value, label))
+        final_attrs = self.build_attrs(self.attrs, attrs)
+        if self.allow_multiple_selected:
+            final_attrs["multiple"] = True
         # Every piece above is escaped.
         options_html = mark_safe("".join(parts))  # noqa: S308
         return format_html(
-            '<select name="{}"{}>{}</select>',
-            widget["name"],
-            flatatt(widget["attrs"]),
-            options_html,
+            '<select name="{}"{}>{}</select>', name, flatatt(final_attrs), options_html
         )

@@ -505,6 +505,7 @@ def test_case_page_and_list_queries_do_not_grow_with_the_file(client, nuisance_c
     )
     assert _case_page_queries(client, nuisance_case) == small
     assert _list_queries(client) == list_small
+    assert list_small <= 10  # issue 9: at most 10 queries a page
 
 
 def _list_queries(client) -> int:
