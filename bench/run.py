@@ -396,10 +396,11 @@ def print_table(results: dict) -> None:
                   f"{row['p99_ms']:>7.0f} {row['failures']:>5} {results['queries'][page]:>7} {ratio:>8.2f}")  # fmt: skip
     for page, row in results["saturation"].items():
         print(f"saturation {page:13} rps {row['rps']:>7}  ({row['ratio_to_floor']:.2f} of floor)")
-    print(f"monthly report: {results['monthly_report']}")
-    print(f"routing: {results['routing']}")
+    print(f"monthly report: {results.get('monthly_report', '-')}")
+    print(f"routing: {results.get('routing', '-')}")
     print(
-        f"photo CPU: {results['photo_cpu_seconds']} s; web peak memory {results['web_peak_memory_mb']} MB"
+        f"photo CPU: {results.get('photo_cpu_seconds', '-')} s; "
+        f"web peak memory {results['web_peak_memory_mb']} MB"
     )
 
 
@@ -410,6 +411,11 @@ def main() -> None:
     parser.add_argument("--users", default="1,10,50")
     parser.add_argument("--pages", default=",".join(PAGES))
     parser.add_argument("--reseed", action="store_true")
+    parser.add_argument(
+        "--pages-only",
+        action="store_true",
+        help="only the page loads: no monthly report, routing or photo (quicker while tuning a page)",
+    )
     args = parser.parse_args()
 
     env = {**os.environ, **bench_environment(args.scale)}
@@ -454,11 +460,13 @@ def main() -> None:
         finally:
             os.killpg(server.pid, signal.SIGTERM)
             server.wait(timeout=30)
-    results["monthly_report"] = time_monthly_report(env)
-    results["routing"] = routing(env)
-    results["photo_cpu_seconds"] = photo_cpu_seconds()
+    if not args.pages_only:
+        results["monthly_report"] = time_monthly_report(env)
+        results["routing"] = routing(env)
+        results["photo_cpu_seconds"] = photo_cpu_seconds()
     RESULTS.mkdir(parents=True, exist_ok=True)
-    target = RESULTS / f"{results['date']}-{args.scale}.json"
+    suffix = "-pages" if args.pages_only else ""
+    target = RESULTS / f"{results['date']}-{args.scale}{suffix}.json"
     target.write_text(json.dumps(results, indent=2))
     print_table(results)
     log(f"written to {target.relative_to(ROOT)}")

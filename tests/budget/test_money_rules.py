@@ -84,6 +84,8 @@ def test_commitment_and_actual_through_the_life_of_a_work_order(routable, people
 
     services.invoice_mark_paid(second, by=people["coordinator"], paid_on=timezone.localdate())
     assert ledger() == {"committed": 0, "actual": Decimal("195.00")}
+    # Routing reads a contract's use of its annual ceiling from the entries' own contract column.
+    assert set(BudgetEntry.objects.values_list("contract", flat=True)) == {work_order.contract_id}
 
 
 def test_a_cancelled_work_order_releases_its_commitment(routable, people, submit):

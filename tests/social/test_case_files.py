@@ -721,3 +721,22 @@ def test_a_link_to_a_repair_request_is_seen_on_the_case_only(client, nuisance_ca
         page = client.get(url)
         assert page.status_code == 200
         assert nuisance_case.number not in page.content.decode()
+
+
+def test_the_case_list_rows_written_out_match_the_tables_own_rendering(rf, nuisance_case, worker):
+    """The list's template writes its cells out for speed; they must stay what the table defines."""
+    from social.selectors import social_case_list_queryset
+    from social.tables import CaseListTable
+
+    from ..written_out_tables import assert_rows_match_the_table
+
+    late = services.case_open(case_type=CaseType.OTHER, title="Late one", workers=[worker])
+    CaseAction.objects.filter(case=late).update(due_date=date(2020, 1, 1))
+    services.case_open(case_type=CaseType.SUPPORT, title="Nobody's yet")
+    CaseAction.objects.filter(case__title="Nobody's yet").delete()
+
+    written_out = assert_rows_match_the_table(
+        lambda: CaseListTable(social_case_list_queryset(worker)), rf.get("/sociaal/")
+    )
+    assert 'data-overdue="true"' in written_out and "portal-overdue" in written_out
+    assert "—" in written_out  # a case without open actions has no deadline

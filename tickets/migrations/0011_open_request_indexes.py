@@ -19,7 +19,7 @@ class Migration(migrations.Migration):
         ),
         migrations.AddIndex(
             model_name='repairrequest',
-            index=models.Index(condition=models.Q(('status__in', ('REG', 'BEO', 'INB'))), fields=['urgency', 'created_at'], name='open_request_urgency_idx'),
+            index=models.Index(condition=models.Q(('status__in', ('REG', 'BEO', 'INB')), ('urgency', 'emergency')), fields=['created_at'], name='open_emergency_idx'),
         ),
         migrations.AddIndex(
             model_name='repairrequest',
