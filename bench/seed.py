@@ -268,7 +268,9 @@ def _requests(scale, rng, households, leaves, contractors, contracts, lines, log
                     [85, 10, 5],
                 )[0]
                 lead = timedelta(hours=rng.lognormvariate(4.2, 0.9))
-                done = age > lead and rng.random() < 0.97
+                # 3% are still open after their lead time (waiting for parts, a second visit), but
+                # not for half a year: a desk would have closed or cancelled those long ago.
+                done = age > lead and (rng.random() < 0.97 or age > timedelta(days=182))
                 status = (
                     (RequestStatus.CLOSED if age > timedelta(days=30) else RequestStatus.TECHNICALLY_DONE)
                     if done

@@ -146,3 +146,29 @@ def test_an_account_without_a_role_gets_an_explanation_not_a_redirect_loop(clien
     assert home.status_code == 200
     assert start.status_code == 200
     assert "wijkkantoor" in start.content.decode()
+
+
+def test_the_signed_in_user_comes_with_roles_and_mfa_state_in_one_query(django_assert_num_queries):
+    from allauth.mfa.models import Authenticator
+
+    from zelfbeheer.accounts.backends import PortalAllauthBackend, PortalModelBackend
+    from zelfbeheer.accounts.middleware import _mfa_enabled
+    from zelfbeheer.accounts.roles import has_role, roles_of
+
+    board_member = UserFactory(role=Role.BOARD)
+    board_member.groups.add(Group.objects.get(name=Role.COORDINATOR.value))
+    Authenticator.objects.get_or_create(
+        user=board_member, type=Authenticator.Type.TOTP, defaults={"data": {}}
+    )
+    without_role = UserFactory()
+
+    for backend in (PortalModelBackend(), PortalAllauthBackend()):
+        with django_assert_num_queries(1):
+            user = backend.get_user(board_member.pk)
+            assert roles_of(user) == {Role.BOARD, Role.COORDINATOR}
+            assert has_role(user, Role.BOARD) and not has_role(user, Role.DESK)
+            assert _mfa_enabled(user)
+        with django_assert_num_queries(1):
+            plain = backend.get_user(without_role.pk)
+            assert roles_of(plain) == frozenset() and not _mfa_enabled(plain)
+        assert backend.get_user(999_999) is None
