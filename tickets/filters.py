@@ -156,15 +156,16 @@ def _complex_choices_from_buildings(building_field, complex_field) -> None:
             building_field.queryset.values_list("pk", "name", "complex_id", "complex__name")
         )
     )
-
-    def with_empty(field, pairs: Callable[[], list]) -> _ChoicesOnDemand:
-        empty = [] if field.empty_label is None else [("", field.empty_label)]
-        return _ChoicesOnDemand(lambda: [*empty, *pairs()])
-
-    building_field.widget.choices = with_empty(
-        building_field, lambda: [(pk, name) for pk, name, _complex, _complex_name in rows]
+    building_field.widget.choices = _ChoicesOnDemand(
+        lambda: [*_empty_choice(building_field), *((pk, name) for pk, name, _id, _name in rows)]
     )
-    complex_field.widget.choices = with_empty(
-        complex_field,
-        lambda: list({complex_id: name for _pk, _name, complex_id, name in rows}.items()),
+    complex_field.widget.choices = _ChoicesOnDemand(
+        lambda: [
+            *_empty_choice(complex_field),
+            *{complex_id: name for _pk, _name, complex_id, name in rows}.items(),
+        ]
     )
+
+
+def _empty_choice(field) -> list[tuple[str, str]]:
+    return [] if field.empty_label is None else [("", field.empty_label)]

@@ -418,6 +418,11 @@ def test_the_queue_filters_by_complex(desk_client, routable, unrouted):
 
     assert elsewhere.number in page
     assert unrouted[0].number not in page
+    # Both selects come from one read of the buildings; the chosen complex stays chosen.
+    building = elsewhere.home.building
+    assert f'<option value="{other_complex.pk}" selected>Ander complex</option>' in page
+    assert f'<option value="{building.pk}">{building.name}</option>' in page
+    assert f'<option value="{routable.household.home.building.pk}">' in page
 
 
 def test_the_desk_cancels_an_accepted_work_order_and_its_commitment_leaves_the_budget(
