@@ -3,7 +3,7 @@
 from django import forms
 from django.test.html import parse_html
 
-from zelfbeheer.widgets import LongSelect
+from zelfbeheer.widgets import LongSelect, LongSelectMultiple
 
 CHOICES = [
     ("", "—"),
@@ -15,6 +15,12 @@ CHOICES = [
 class BothWidgets(forms.Form):
     django_select = forms.ChoiceField(choices=CHOICES, required=False, widget=forms.Select)
     long_select = forms.ChoiceField(choices=CHOICES, required=False, widget=LongSelect)
+    django_multiple = forms.MultipleChoiceField(
+        choices=CHOICES, required=False, widget=forms.SelectMultiple
+    )
+    long_multiple = forms.MultipleChoiceField(
+        choices=CHOICES, required=False, widget=LongSelectMultiple
+    )
 
 
 def _html(form: forms.Form, name: str) -> str:
@@ -34,3 +40,16 @@ def test_long_select_renders_like_djangos_select_with_escaping_groups_and_select
     assert '<option value="2" selected>Blok 2</option>' in rendered
     assert "Blok &lt;1&gt; &amp; co" in rendered
     assert '<optgroup label="Noord">' in rendered
+
+
+def test_long_select_multiple_renders_like_djangos_with_every_chosen_option_selected():
+    for data in ({}, {"django_multiple": ["2", "3"], "long_multiple": ["2", "3"]}):
+        form = BothWidgets(data or None)
+        form.is_valid()
+        assert parse_html(_html(form, "long_multiple")) == parse_html(
+            _html(form, "django_multiple")
+        )
+    rendered = str(BothWidgets({"long_multiple": ["2", "3"]})["long_multiple"])
+    assert '<option value="2" selected>' in rendered
+    assert '<option value="3" selected>' in rendered
+    assert " multiple" in rendered

@@ -47,7 +47,7 @@ def desk_queue(request: HttpRequest) -> HttpResponse:
     params = request.GET.copy()
     if not any(key in params for key in DeskQueueFilter.base_filters):
         params["preset"] = "all_open"
-    queue_filter = DeskQueueFilter(params, queryset=selectors.desk_queue_queryset())
+    queue_filter = DeskQueueFilter(params, queryset=selectors.desk_queue_rows())
     table = DeskQueueTable(queue_filter.qs, new_since=_since(request))
     RequestConfig(request, paginate={"per_page": QUEUE_PAGE_SIZE}).configure(table)
     refresh_params = request.GET.copy()
@@ -69,7 +69,7 @@ def desk_queue(request: HttpRequest) -> HttpResponse:
             key in request.GET for key in DeskQueueFilter.base_filters if key != "preset"
         ),
         "sla_counts": selectors.desk_sla_counts(),
-        "emergencies": selectors.emergencies_to_call()[:20],
+        "emergencies": selectors.emergencies_to_call(),
         "SlaState": SlaState,
     }
     return render(request, "tickets/desk_queue.html", context)

@@ -8,7 +8,7 @@ from django.utils.choices import BaseChoiceIterator
 from django.utils.translation import gettext_lazy as _
 
 from zelfbeheer.housing.models import Building, Complex
-from zelfbeheer.widgets import LongSelect
+from zelfbeheer.widgets import LongSelect, LongSelectMultiple
 
 from .constants import (
     ACTIVE_WORK_ORDER_STATUSES,
@@ -57,10 +57,15 @@ class DeskQueueFilter(django_filters.FilterSet):
         choices=[(key, label) for key, (label, _condition) in PRESETS.items()],
         method="filter_preset",
         empty_label=_("Everything"),
+        widget=LongSelect,
     )
     q = django_filters.CharFilter(label=_("Search"), method="filter_search")
-    status = django_filters.MultipleChoiceFilter(label=_("Status"), choices=RequestStatus.choices)
-    urgency = django_filters.ChoiceFilter(label=_("Urgency"), choices=Urgency.choices)
+    status = django_filters.MultipleChoiceFilter(
+        label=_("Status"), choices=RequestStatus.choices, widget=LongSelectMultiple
+    )
+    urgency = django_filters.ChoiceFilter(
+        label=_("Urgency"), choices=Urgency.choices, widget=LongSelect
+    )
     trade = django_filters.ModelChoiceFilter(
         label=_("Trade"),
         field_name="category__parent",
@@ -79,11 +84,15 @@ class DeskQueueFilter(django_filters.FilterSet):
         queryset=Complex.objects.all(),
         widget=LongSelect,
     )
-    channel = django_filters.ChoiceFilter(label=_("Channel"), choices=Channel.choices)
-    responsibility = django_filters.ChoiceFilter(
-        label=_("Responsible"), choices=Responsibility.choices
+    channel = django_filters.ChoiceFilter(
+        label=_("Channel"), choices=Channel.choices, widget=LongSelect
     )
-    sla_state = django_filters.ChoiceFilter(label=_("SLA"), choices=SlaState.choices)
+    responsibility = django_filters.ChoiceFilter(
+        label=_("Responsible"), choices=Responsibility.choices, widget=LongSelect
+    )
+    sla_state = django_filters.ChoiceFilter(
+        label=_("SLA"), choices=SlaState.choices, widget=LongSelect
+    )
     contractor = django_filters.ModelChoiceFilter(
         label=_("Contractor"),
         method="filter_contractor",
@@ -96,6 +105,8 @@ class DeskQueueFilter(django_filters.FilterSet):
         if not hasattr(self, "_form"):
             form = super().form
             _complex_choices_from_buildings(form.fields["building"], form.fields["complex"])
+            for name in ("trade", "contractor"):
+                _model_choices_in_one_fetch(form.fields[name])
         return self._form
 
     def filter_preset(self, queryset: QuerySet, name: str, value: str) -> QuerySet:
@@ -163,6 +174,17 @@ def _complex_choices_from_buildings(building_field, complex_field) -> None:
         lambda: [
             *_empty_choice(complex_field),
             *{complex_id: name for _pk, _name, complex_id, name in rows}.items(),
+        ]
+    )
+
+
+def _model_choices_in_one_fetch(field) -> None:
+    """A model select's options from one plain read, made when shown: Django's own iterator reads
+    through a server-side cursor (three round trips) and again for each look at the choices."""
+    field.widget.choices = _ChoicesOnDemand(
+        lambda: [
+            *_empty_choice(field),
+            *((item.pk, field.label_from_instance(item)) for item in field.queryset),
         ]
     )
 

@@ -4,6 +4,7 @@ import hashlib
 from datetime import date, datetime
 from decimal import Decimal
 
+from django.conf import settings
 from django.db.models import (
     Case,
     Count,
@@ -352,6 +353,25 @@ def desk_queue_queryset() -> QuerySet[RepairRequest]:
     )
 
 
+# What a row of the desk's queue shows: a request's long texts (description, availability, reason)
+# stay in the database. Category names are read in every language (django-modeltranslation picks
+# the reader's, falling back to Dutch).
+_CATEGORY_NAMES = [f"name_{code}" for code, _label in settings.LANGUAGES]
+QUEUE_ROW_FIELDS = (
+    "uuid", "number", "created_at", "urgency", "status", "sla_state", "resolution_due", "channel",
+    "home_id", "building_id", "category_id",
+    "home__street", "home__house_number", "home__house_number_addition", "building__name",
+    "category__parent_id",
+    *(f"category__{name}" for name in _CATEGORY_NAMES),
+    *(f"category__parent__{name}" for name in _CATEGORY_NAMES),
+)  # fmt: skip
+
+
+def desk_queue_rows() -> QuerySet[RepairRequest]:
+    """The queue's rows: only the columns the table shows."""
+    return desk_queue_queryset().only(*QUEUE_ROW_FIELDS)
+
+
 def desk_next_request(after: RepairRequest) -> RepairRequest | None:
     """The next open request in the desk's working order (most urgent first, then oldest)."""
     return (
@@ -383,15 +403,23 @@ def referrals_recent(limit: int = 200) -> QuerySet[Referral]:
     ).order_by(F("acknowledged_at").asc(nulls_first=True), "-sent_at")[:limit]
 
 
-def emergencies_to_call() -> QuerySet[RepairRequest]:
-    """Open emergencies no contractor has accepted yet: the desk calls these at once."""
+def emergencies_to_call(limit: int = 20) -> QuerySet[RepairRequest]:
+    """The oldest open emergencies no contractor has accepted yet: the desk calls these at once."""
     accepted = WorkOrder.objects.filter(
         request=OuterRef("pk"),
         status__in=(WorkOrderStatus.AWARDED, WorkOrderStatus.PLANNED, WorkOrderStatus.IN_PROGRESS),
     )
-    return (
+    # The few requests first (a subquery with its own LIMIT is planned on its own), then their
+    # addresses and categories: planned as one seven-table join, the query took 5 ms to plan and
+    # 2 ms to run at a million requests.
+    oldest = (
         RepairRequest.objects.filter(urgency="emergency", status__in=OPEN_REQUEST_STATUSES)
         .exclude(Exists(accepted))
+        .order_by("created_at")
+        .values("pk")[:limit]
+    )
+    return (
+        RepairRequest.objects.filter(pk__in=Subquery(oldest))
         .select_related("home", "building", "household", "category__parent")
         .order_by("created_at")
     )

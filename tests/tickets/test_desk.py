@@ -8,6 +8,7 @@ import pytest
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
+from django_tables2 import RequestConfig
 
 from tickets import services
 from tickets.constants import RequestStatus, Responsibility, Urgency
@@ -476,10 +477,80 @@ def test_the_queue_rows_written_out_match_the_tables_own_rendering(rf, routable,
     )
     RepairRequest.objects.filter(pk=unrouted[0].pk).update(sla_state="overdue", resolution_due=None)
 
+    shared_area = RepairRequest.objects.create(
+        number="M-2099-00001",
+        building=routable.household.home.building,
+        category=routable.category,
+        description="Trappenhuis",
+    )
+
     written_out = assert_rows_match_the_table(
         lambda: DeskQueueTable(
-            selectors.desk_queue_queryset(), new_since=timezone.now() - timedelta(minutes=5)
+            selectors.desk_queue_rows(), new_since=timezone.now() - timedelta(minutes=5)
         ),
         rf.get("/balie/"),
     )
     assert "portal-new" in written_out and 'data-overdue="true"' in written_out
+    assert shared_area.building.name in written_out
+
+
+def test_the_queue_rows_read_no_more_than_their_own_query_in_every_language(rf, routable, unrouted):
+    """The rows read only the columns they show; a column they miss would cost a query per row."""
+    from django.utils import translation
+
+    from tickets import selectors
+    from tickets.tables import DeskQueueTable
+
+    RepairRequest.objects.create(
+        number="M-2099-00001",
+        building=routable.household.home.building,
+        category=routable.category,
+        description="Trappenhuis",
+    )
+    for language in ("nl", "en", "tr", "ar"):
+        with translation.override(language):
+            table = DeskQueueTable(selectors.desk_queue_rows())
+            RequestConfig(rf.get("/balie/")).configure(table)
+            with CaptureQueriesContext(connection) as context:
+                html = table.as_html(rf.get("/balie/"))
+            # The page's rows in one query (the count for the pagination came before).
+            assert len(context.captured_queries) == 1, language
+            assert str(routable.category) in html
+
+
+def test_the_call_now_list_holds_open_emergencies_without_an_accepted_contractor_oldest_first(
+    desk_client, routable, unrouted
+):
+    from datetime import timedelta
+
+    from django.utils import timezone
+
+    from tickets.constants import WorkOrderStatus
+    from tickets.models import WorkOrder
+
+    now = timezone.now()
+    for index, request in enumerate(unrouted):
+        RepairRequest.objects.filter(pk=request.pk).update(
+            urgency=Urgency.EMERGENCY, created_at=now - timedelta(hours=3 - index)
+        )
+    accepted, waiting, closed = unrouted
+    WorkOrder.objects.create(
+        request=accepted,
+        contractor=routable.contract.contractor,
+        contract=routable.contract,
+        status=WorkOrderStatus.AWARDED,
+    )
+    RepairRequest.objects.filter(pk=closed.pk).update(status=RequestStatus.TECHNICALLY_DONE)
+    older = services.repair_request_submit(
+        household=HouseholdFactory(tenant=True), category=routable.category, description="Gas"
+    )
+    RepairRequest.objects.filter(pk=older.pk).update(
+        urgency=Urgency.EMERGENCY, created_at=now - timedelta(days=1)
+    )
+
+    page = queue(desk_client)
+    call_now = page[page.index('id="call-now-heading"') : page.index("</section>")]
+
+    assert waiting.number in call_now and older.number in call_now
+    assert call_now.index(older.number) < call_now.index(waiting.number)
+    assert accepted.number not in call_now and closed.number not in call_now
