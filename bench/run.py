@@ -392,6 +392,16 @@ def routing(env: dict[str, str], burst: int = 200, steady: int = 60, interval: f
     }
 
 
+def cpu_calibration_seconds() -> float:
+    """Seconds for ten million additions in a Python loop: machines of the same kind differ twofold, so
+    figures from two runs are only compared when this is about the same."""
+    started = time.process_time()
+    total = 0
+    for number in range(10_000_000):
+        total += number
+    return round(time.process_time() - started, 2)
+
+
 def print_table(results: dict) -> None:
     floor = {row["users"]: row for row in results["pages"]["floor"]}
     print()
@@ -408,6 +418,7 @@ def print_table(results: dict) -> None:
                   f"{row['p99_ms']:>7.0f} {row['failures']:>5} {results['queries'][page]:>7} {ratio:>8.2f}")  # fmt: skip
     for page, row in results["saturation"].items():
         print(f"saturation {page:13} rps {row['rps']:>7}  ({row['ratio_to_floor']:.2f} of floor)")
+    print(f"machine: {results['cpu_calibration_seconds']} s for ten million Python additions")
     print(f"monthly report: {results.get('monthly_report', '-')}")
     print(f"routing: {results.get('routing', '-')}")
     print(
@@ -439,7 +450,12 @@ def main() -> None:
 
     django.setup()
     seeded = prepare(args.scale, args.reseed)
-    results: dict = {"date": date.today().isoformat(), "scale": args.scale, "seed": seeded}
+    results: dict = {
+        "date": date.today().isoformat(),
+        "scale": args.scale,
+        "seed": seeded,
+        "cpu_calibration_seconds": cpu_calibration_seconds(),
+    }
     with tempfile.TemporaryDirectory() as workdir:
         sessions_path = sessions_file(Path(workdir))
         sessions = json.loads(sessions_path.read_text())

@@ -4,6 +4,8 @@ import django_filters
 from django.db.models import Exists, OuterRef, Q, QuerySet
 from django.utils.translation import gettext_lazy as _
 
+from zelfbeheer.widgets import LongSelect, model_choices_in_one_fetch
+
 from .forms import WorkerChoiceField
 from .models import OPEN_CASE_STATUSES, CaseParty, CaseStatus, CaseType
 from .selectors import social_workers
@@ -19,22 +21,35 @@ class CaseListFilter(django_filters.FilterSet):
         choices=[("mine", _("My cases")), ("team", _("Team cases"))],
         method="filter_scope",
         empty_label=_("All cases"),
+        widget=LongSelect,
     )
     q = django_filters.CharFilter(label=_("Search"), method="filter_search")
-    case_type = django_filters.ChoiceFilter(label=_("Type"), choices=CaseType.choices)
+    case_type = django_filters.ChoiceFilter(
+        label=_("Type"), choices=CaseType.choices, widget=LongSelect
+    )
     status = django_filters.ChoiceFilter(
         label=_("Status"),
         choices=[("open", _("All open")), *CaseStatus.choices],
         method="filter_status",
+        widget=LongSelect,
     )
     worker = WorkerFilter(
-        label=_("Social worker"), field_name="assigned_workers", queryset=social_workers()
+        label=_("Social worker"),
+        field_name="assigned_workers",
+        queryset=social_workers(),
+        widget=LongSelect,
     )
     overdue = django_filters.BooleanFilter(
         label=_("Overdue actions"),
         method="filter_overdue",
         widget=django_filters.widgets.BooleanWidget,
     )
+
+    @property
+    def form(self):
+        if not hasattr(self, "_form"):
+            model_choices_in_one_fetch(super().form.fields["worker"])
+        return self._form
 
     def filter_scope(self, queryset: QuerySet, name: str, value: str) -> QuerySet:
         if value == "mine":

@@ -1,14 +1,17 @@
 """The desk queue's filters (django-filter), including the presets the office uses all day."""
 
-from collections.abc import Callable
-
 import django_filters
 from django.db.models import Exists, OuterRef, Q, QuerySet
-from django.utils.choices import BaseChoiceIterator
 from django.utils.translation import gettext_lazy as _
 
 from zelfbeheer.housing.models import Building, Complex
-from zelfbeheer.widgets import LongSelect, LongSelectMultiple
+from zelfbeheer.widgets import (
+    ChoicesOnDemand,
+    LongSelect,
+    LongSelectMultiple,
+    empty_choice,
+    model_choices_in_one_fetch,
+)
 
 from .constants import (
     ACTIVE_WORK_ORDER_STATUSES,
@@ -106,7 +109,7 @@ class DeskQueueFilter(django_filters.FilterSet):
             form = super().form
             _complex_choices_from_buildings(form.fields["building"], form.fields["complex"])
             for name in ("trade", "contractor"):
-                _model_choices_in_one_fetch(form.fields[name])
+                model_choices_in_one_fetch(form.fields[name])
         return self._form
 
     def filter_preset(self, queryset: QuerySet, name: str, value: str) -> QuerySet:
@@ -144,50 +147,22 @@ class DeskQueueFilter(django_filters.FilterSet):
         )
 
 
-class _ChoicesOnDemand(BaseChoiceIterator):
-    """Choices made on first use and kept: the select asks for them more than once."""
-
-    def __init__(self, make: Callable[[], list]) -> None:
-        self.make = make
-        self.made: list | None = None
-
-    def __iter__(self):
-        if self.made is None:
-            self.made = self.make()
-        return iter(self.made)
-
-
 def _complex_choices_from_buildings(building_field, complex_field) -> None:
     """Both selects from one read of the buildings with their complexes, made only when the form is
     shown (the page's query budget is 10; the htmx refresh shows no form). A complex without buildings
     has no requests to filter on, so it is not missed. Plain rows, not model objects: a corporation
     has a thousand buildings."""
-    rows = _ChoicesOnDemand(
+    rows = ChoicesOnDemand(
         lambda: list(
             building_field.queryset.values_list("pk", "name", "complex_id", "complex__name")
         )
     )
-    building_field.widget.choices = _ChoicesOnDemand(
-        lambda: [*_empty_choice(building_field), *((pk, name) for pk, name, _id, _name in rows)]
+    building_field.widget.choices = ChoicesOnDemand(
+        lambda: [*empty_choice(building_field), *((pk, name) for pk, name, _id, _name in rows)]
     )
-    complex_field.widget.choices = _ChoicesOnDemand(
+    complex_field.widget.choices = ChoicesOnDemand(
         lambda: [
-            *_empty_choice(complex_field),
+            *empty_choice(complex_field),
             *{complex_id: name for _pk, _name, complex_id, name in rows}.items(),
         ]
     )
-
-
-def _model_choices_in_one_fetch(field) -> None:
-    """A model select's options from one plain read, made when shown: Django's own iterator reads
-    through a server-side cursor (three round trips) and again for each look at the choices."""
-    field.widget.choices = _ChoicesOnDemand(
-        lambda: [
-            *_empty_choice(field),
-            *((item.pk, field.label_from_instance(item)) for item in field.queryset),
-        ]
-    )
-
-
-def _empty_choice(field) -> list[tuple[str, str]]:
-    return [] if field.empty_label is None else [("", field.empty_label)]

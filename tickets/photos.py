@@ -77,10 +77,13 @@ def process_photo(uploaded_file: IO[bytes]) -> ProcessedPhoto:
     data = _read_within_limit(uploaded_file)
     image = _decode(data)
     # Unreadable EXIF: the pixels are fine, only their turn is unknown. Keep them as stored.
+    # In place: a copy of twelve megapixels for the usual photo that needs no turn costs 35 ms.
     with contextlib.suppress(*_DECODE_ERRORS):
-        image = ImageOps.exif_transpose(image)
+        ImageOps.exif_transpose(image, in_place=True)
     image = _to_srgb(image)
-    image.thumbnail((MAX_LONG_SIDE, MAX_LONG_SIDE), Image.Resampling.LANCZOS)
+    # Bicubic for the one big step down (4000 to 2560 pixels): at that ratio it looks the same as
+    # Lanczos and takes a third less CPU (0.29 s to 0.19 s on the benchmark machine).
+    image.thumbnail((MAX_LONG_SIDE, MAX_LONG_SIDE), Image.Resampling.BICUBIC)
     image = _without_metadata(image)
     thumbnail = image.copy()
     thumbnail.thumbnail((THUMBNAIL_LONG_SIDE, THUMBNAIL_LONG_SIDE), Image.Resampling.LANCZOS)

@@ -1,9 +1,11 @@
-"""Form widgets shared by the apps."""
+"""Form widgets shared by the apps, and choices made only when a form is shown."""
 
+from collections.abc import Callable
 from html import escape
 
 from django import forms
 from django.forms.utils import flatatt
+from django.utils.choices import BaseChoiceIterator
 from django.utils.html import format_html
 from django.utils.safestring import SafeString, mark_safe
 
@@ -53,3 +55,32 @@ class LongSelect(_OptionsWrittenHere, forms.Select):
 
 class LongSelectMultiple(_OptionsWrittenHere, forms.SelectMultiple):
     """The multiple-choice twin of LongSelect."""
+
+
+class ChoicesOnDemand(BaseChoiceIterator):
+    """Choices made on first use and kept: a select asks for them more than once, and a filter form
+    that is only validated (an htmx refresh shows no form) never asks."""
+
+    def __init__(self, make: Callable[[], list]) -> None:
+        self.make = make
+        self.made: list | None = None
+
+    def __iter__(self):
+        if self.made is None:
+            self.made = self.make()
+        return iter(self.made)
+
+
+def empty_choice(field) -> list[tuple[str, str]]:
+    return [] if field.empty_label is None else [("", field.empty_label)]
+
+
+def model_choices_in_one_fetch(field) -> None:
+    """A model select's options from one plain read, made when shown: Django's own iterator reads
+    through a server-side cursor (three round trips) and again for each look at the choices."""
+    field.widget.choices = ChoicesOnDemand(
+        lambda: [
+            *empty_choice(field),
+            *((item.pk, field.label_from_instance(item)) for item in field.queryset),
+        ]
+    )
