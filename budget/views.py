@@ -27,9 +27,8 @@ def dashboard(request: HttpRequest) -> HttpResponse:
     """The board's page: money per budget line, burn, forecast, cost per home, service, social counts."""
     today = timezone.localdate()
     year = _year_from(request, today)
-    overview = dashboard_figures.budget_overview(year)
-    burn = dashboard_figures.burn(year, overview.budget, today)
-    forecast = dashboard_figures.year_end_forecast(overview, today)
+    money = dashboard_figures.money_figures(year, today)
+    overview, burn, forecast = money.overview, money.burn, money.forecast
     snapshot = dashboard_figures.service_snapshot(today)
     per_month = snapshot.per_month
     actual_so_far = next(

@@ -273,3 +273,50 @@ def test_dashboard_queries_are_the_same_at_100_and_100000_requests(client, money
     with CaptureQueriesContext(connection) as large_snapshot:
         dashboard.service_snapshot_refresh()
     assert len(large_snapshot) == snapshot_queries
+
+
+def test_money_is_read_once_and_again_as_soon_as_the_ledger_changes(client, money):
+    """The money figures come from the cache until a ledger or budget row is saved or deleted."""
+    line_a, _line_b = money
+    client.force_login(UserFactory(role=Role.BOARD))
+    url = reverse("budget:dashboard")
+    client.get(url, {"year": 2026})
+
+    with CaptureQueriesContext(connection) as cached:
+        first = client.get(url, {"year": 2026}).content.decode()
+    assert not any("budget_budgetentry" in query["sql"] for query in cached.captured_queries)
+    assert "8.700,00" in first  # line A available
+
+    services.expense_record(
+        entered_by=UserFactory(role=Role.COORDINATOR),
+        budget_line=line_a,
+        category=ExpenseCategory.OFFICE,
+        description="Printer",
+        amount_excl_vat=Decimal("700.00"),
+        vat_amount=Decimal("0.00"),
+        spent_on=date(2026, 11, 3),
+    )
+    assert "8.000,00" in client.get(url, {"year": 2026}).content.decode()
+
+    line_a.annual_amount = Decimal("13000.00")
+    line_a.save()
+    assert "9.000,00" in client.get(url, {"year": 2026}).content.decode()
+
+    BudgetEntry.objects.filter(budget_line=line_a, kind=EntryKind.COMMITMENT).delete()
+    assert "9.300,00" in client.get(url, {"year": 2026}).content.decode()
+
+
+def test_the_ledger_version_changes_again_when_the_change_commits(
+    money, django_capture_on_commit_callbacks
+):
+    """A page read while the writing transaction was open saw the old rows: after the commit the
+    version changes again, so what that page cached is not what the next one shows."""
+    from django.core.cache import cache
+
+    with django_capture_on_commit_callbacks(execute=True) as on_commit:
+        dashboard.ledger_changed()
+        during = cache.get(dashboard.LEDGER_VERSION_KEY)
+        dashboard.money_figures(2026, date(2026, 11, 25))
+
+    assert len(on_commit) == 1
+    assert cache.get(dashboard.LEDGER_VERSION_KEY) != during
