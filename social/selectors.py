@@ -5,7 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import date
 
-from django.db.models import Count, Exists, Min, OuterRef, Prefetch, Q, QuerySet
+from django.db.models import Count, Exists, OuterRef, Prefetch, Q, QuerySet, Subquery
 from django.http import Http404
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
@@ -47,7 +47,8 @@ def social_case_list_queryset(user: User, today: date | None = None) -> QuerySet
         social_cases_visible_to(user)
         .filter(anonymised_at__isnull=True)
         .annotate(
-            next_due=Min("actions__due_date", filter=Q(actions__done_at__isnull=True)),
+            # A subquery per row of the page rather than a join with GROUP BY over every case.
+            next_due=Subquery(open_actions.order_by("due_date").values("due_date")[:1]),
             has_overdue=Exists(open_actions.filter(due_date__lt=today)),
             is_mine=Exists(
                 SocialCase.assigned_workers.through.objects.filter(
