@@ -456,6 +456,33 @@ def test_overdue_filter_shows_only_cases_with_overdue_actions(client, nuisance_c
     assert late.number in content and nuisance_case.number not in content
 
 
+def test_the_list_shows_each_cases_earliest_open_deadline_and_sorts_on_it(client, worker):
+    today = timezone.localdate()
+    soon = services.case_open(case_type=CaseType.OTHER, title="Soon")
+    later = services.case_open(case_type=CaseType.OTHER, title="Later")
+    CaseAction.objects.filter(case__in=[soon, later]).delete()
+    for case, days, done in (
+        (soon, -30, True),  # done: no longer a deadline
+        (soon, 3, False),
+        (soon, 20, False),
+        (later, 10, False),
+    ):
+        CaseAction.objects.create(
+            case=case,
+            description="Bellen",
+            due_date=today + timedelta(days=days),
+            done_at=timezone.now() if done else None,
+        )
+    client.force_login(worker)
+
+    content = _table_of(client.get(reverse("social:my_cases"), {"status": "open"}))
+
+    with translation.override("nl"):
+        assert format_date(today + timedelta(days=3), "j M Y") in content
+        assert format_date(today + timedelta(days=-30), "j M Y") not in content
+    assert content.index(soon.number) < content.index(later.number)
+
+
 def _case_page_queries(client, case) -> int:
     with CaptureQueriesContext(connection) as queries:
         assert client.get(reverse("social:case_detail", args=[case.uuid])).status_code == 200
