@@ -362,13 +362,17 @@ def desk_queue_queryset() -> QuerySet[RepairRequest]:
 # stay in the database. Category names are read in every language (django-modeltranslation picks
 # the reader's, falling back to Dutch).
 _CATEGORY_NAMES = [f"name_{code}" for code, _label in settings.LANGUAGES]
-QUEUE_ROW_FIELDS = (
-    "uuid", "number", "created_at", "urgency", "status", "sla_state", "resolution_due", "channel",
-    "home_id", "building_id", "category_id",
+# A request on one line: number, when, what and where.
+_REQUEST_LINE_FIELDS = (
+    "uuid", "number", "created_at", "home_id", "building_id", "category_id",
     "home__street", "home__house_number", "home__house_number_addition", "building__name",
     "category__parent_id",
     *(f"category__{name}" for name in _CATEGORY_NAMES),
     *(f"category__parent__{name}" for name in _CATEGORY_NAMES),
+)  # fmt: skip
+QUEUE_ROW_FIELDS = (
+    *_REQUEST_LINE_FIELDS,
+    "urgency", "status", "sla_state", "resolution_due", "channel",
 )  # fmt: skip
 
 
@@ -426,5 +430,6 @@ def emergencies_to_call(limit: int = 20) -> QuerySet[RepairRequest]:
     return (
         RepairRequest.objects.filter(pk__in=Subquery(oldest))
         .select_related("home", "building", "household", "category__parent")
+        .only(*_REQUEST_LINE_FIELDS, "contact_phone", "household_id", "household__phone")
         .order_by("created_at")
     )
