@@ -4,7 +4,8 @@ import django_filters
 from django.db.models import Exists, OuterRef, Q, QuerySet
 from django.utils.translation import gettext_lazy as _
 
-from zelfbeheer.widgets import LongSelect, model_choices_in_one_fetch
+from zelfbeheer.filters import ChoicesWhenShownFilterSet
+from zelfbeheer.widgets import LongSelect
 
 from .forms import WorkerChoiceField
 from .models import OPEN_CASE_STATUSES, CaseParty, CaseStatus, CaseType
@@ -15,7 +16,9 @@ class WorkerFilter(django_filters.ModelChoiceFilter):
     field_class = WorkerChoiceField
 
 
-class CaseListFilter(django_filters.FilterSet):
+class CaseListFilter(ChoicesWhenShownFilterSet):
+    one_fetch_choices = ("worker",)
+
     scope = django_filters.ChoiceFilter(
         label=_("Cases"),
         choices=[("mine", _("My cases")), ("team", _("Team cases"))],
@@ -44,12 +47,6 @@ class CaseListFilter(django_filters.FilterSet):
         method="filter_overdue",
         widget=django_filters.widgets.BooleanWidget,
     )
-
-    @property
-    def form(self):
-        if not hasattr(self, "_form"):
-            model_choices_in_one_fetch(super().form.fields["worker"])
-        return self._form
 
     def filter_scope(self, queryset: QuerySet, name: str, value: str) -> QuerySet:
         if value == "mine":

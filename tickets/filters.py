@@ -4,14 +4,9 @@ import django_filters
 from django.db.models import Exists, OuterRef, Q, QuerySet
 from django.utils.translation import gettext_lazy as _
 
+from zelfbeheer.filters import ChoicesWhenShownFilterSet
 from zelfbeheer.housing.models import Building, Complex
-from zelfbeheer.widgets import (
-    ChoicesOnDemand,
-    LongSelect,
-    LongSelectMultiple,
-    empty_choice,
-    model_choices_in_one_fetch,
-)
+from zelfbeheer.widgets import ChoicesOnDemand, LongSelect, LongSelectMultiple, empty_choice
 
 from .constants import (
     ACTIVE_WORK_ORDER_STATUSES,
@@ -54,7 +49,9 @@ PRESETS = {
 }
 
 
-class DeskQueueFilter(django_filters.FilterSet):
+class DeskQueueFilter(ChoicesWhenShownFilterSet):
+    one_fetch_choices = ("trade", "contractor")
+
     preset = django_filters.ChoiceFilter(
         label=_("View"),
         choices=[(key, label) for key, (label, _condition) in PRESETS.items()],
@@ -103,14 +100,8 @@ class DeskQueueFilter(django_filters.FilterSet):
         widget=LongSelect,
     )
 
-    @property
-    def form(self):
-        if not hasattr(self, "_form"):
-            form = super().form
-            _complex_choices_from_buildings(form.fields["building"], form.fields["complex"])
-            for name in ("trade", "contractor"):
-                model_choices_in_one_fetch(form.fields[name])
-        return self._form
+    def make_choices_when_shown(self, form) -> None:
+        _complex_choices_from_buildings(form.fields["building"], form.fields["complex"])
 
     def filter_preset(self, queryset: QuerySet, name: str, value: str) -> QuerySet:
         return queryset.filter(PRESETS[value][1]) if value in PRESETS else queryset
