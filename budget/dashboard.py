@@ -17,7 +17,6 @@ import math
 from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
 from decimal import ROUND_HALF_UP, Decimal
-from uuid import uuid4
 
 from django.db import connection
 from django.db.models import (
@@ -44,6 +43,7 @@ from tickets.constants import Urgency, WorkOrderStatus
 from tickets.models import Rating, RepairRequest, WorkOrder, WorkOrderAttempt
 from zelfbeheer.dates import add_months
 from zelfbeheer.housing.models import Home
+from zelfbeheer.versioned_cache import VersionedCache
 
 from .models import BudgetEntry, BudgetLine, EntryKind, FinancialYear, Grant, GrantTranche
 
@@ -493,11 +493,10 @@ def service_snapshot(today: date | None = None) -> ServiceSnapshot:
 
 # --- Money, kept until the ledger changes -------------------------------------------------------------
 
-LEDGER_VERSION_KEY = "budget:ledger:version"
-# A safety net only: every save and delete of a ledger or budget row makes the next page read the
-# money again (`ledger_changed`). Rows written around the models (bulk loads, SQL by hand) show after
-# at most this long.
+# Every save and delete of a ledger or budget row gives the money a new version (`budget/signals.py`).
+# Rows written around the models (bulk loads, SQL by hand) show after at most the timeout.
 MONEY_CACHE_SECONDS = 10 * 60
+LEDGER = VersionedCache("budget:ledger", timeout_seconds=MONEY_CACHE_SECONDS)
 
 
 @dataclass(frozen=True)
@@ -507,39 +506,20 @@ class MoneyFigures:
     forecast: Decimal
 
 
-def _new_ledger_version() -> None:
-    from django.core.cache import cache
-
-    cache.set(LEDGER_VERSION_KEY, uuid4().hex, timeout=None)
-
-
 def ledger_changed() -> None:
-    """Money moved: the dashboard reads it again on its next view.
-
-    Now, so the writer's own next page shows it, and again after the commit: a page that read the
-    ledger while the transaction was still open saw the old rows, and must not be what stays."""
-    from django.db import transaction
-
-    _new_ledger_version()
-    transaction.on_commit(_new_ledger_version)
+    """Money moved: the dashboard reads it again on its next view."""
+    LEDGER.changed()
 
 
 def money_figures(year: int, today: date) -> MoneyFigures:
     """The year's lines, burn and forecast: from the cache while the ledger has not changed since."""
-    from django.core.cache import cache
 
-    version = cache.get(LEDGER_VERSION_KEY)
-    if version is None:
-        cache.add(LEDGER_VERSION_KEY, uuid4().hex, timeout=None)
-        version = cache.get(LEDGER_VERSION_KEY)
-    key = f"budget:dashboard:money:{year}:{today.isoformat()}:{version}"
-    figures = cache.get(key)
-    if figures is None:
+    def read() -> MoneyFigures:
         overview = budget_overview(year)
-        figures = MoneyFigures(
+        return MoneyFigures(
             overview=overview,
             burn=burn(year, overview.budget, today),
             forecast=year_end_forecast(overview, today),
         )
-        cache.set(key, figures, timeout=MONEY_CACHE_SECONDS)
-    return figures
+
+    return LEDGER.get_or_make(("money", str(year), today.isoformat()), read)

@@ -9,7 +9,10 @@ class TicketsConfig(AppConfig):
     def ready(self) -> None:
         from django.db.models.signals import post_delete
 
+        from . import queue_cache
         from .models import Photo
+
+        queue_cache.connect()
 
         # Housekeeping only: a deleted photo row (also by cascade) takes its files with it.
         post_delete.connect(

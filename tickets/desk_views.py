@@ -5,9 +5,11 @@ from datetime import datetime
 from django.contrib import messages
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
+from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.http import url_has_allowed_host_and_scheme
+from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST
 from django_tables2 import RequestConfig
@@ -27,6 +29,7 @@ from .desk_forms import (
 )
 from .filters import DeskQueueFilter
 from .models import Referral, RepairRequest, SavedQueueFilter
+from .queue_cache import DESK_QUEUE
 from .signals_planned import repeated_defects
 from .sla import office_settings_get
 from .tables import DeskQueueTable
@@ -42,18 +45,39 @@ def _since(request: HttpRequest) -> datetime | None:
         return None
 
 
+def _queue_table_html(request: HttpRequest, queue_filter: DeskQueueFilter, new_since) -> str:
+    table = DeskQueueTable(queue_filter.qs, new_since=new_since)
+    RequestConfig(request, paginate={"per_page": QUEUE_PAGE_SIZE}).configure(table)
+    return table.as_html(request)
+
+
+def _call_now_html() -> str:
+    return render_to_string(
+        "tickets/desk_call_now.html", {"emergencies": selectors.emergencies_to_call()}
+    )
+
+
 @role_required(*DESK)
 def desk_queue(request: HttpRequest) -> HttpResponse:
     params = request.GET.copy()
     if not any(key in params for key in DeskQueueFilter.base_filters):
         params["preset"] = "all_open"
     queue_filter = DeskQueueFilter(params, queryset=selectors.desk_queue_rows())
-    table = DeskQueueTable(queue_filter.qs, new_since=_since(request))
-    RequestConfig(request, paginate={"per_page": QUEUE_PAGE_SIZE}).configure(table)
+    new_since = _since(request)
+    language = get_language()
+    if new_since:
+        # The 30-second refresh marks the rows that came in since the last one: made for this view.
+        table_html = _queue_table_html(request, queue_filter, new_since)
+    else:
+        query = sorted(request.GET.lists())
+        table_html = DESK_QUEUE.get_or_make(
+            ("table", language, repr(query)),
+            lambda: _queue_table_html(request, queue_filter, None),
+        )
     refresh_params = request.GET.copy()
     refresh_params["since"] = timezone.now().isoformat()
     context = {
-        "table": table,
+        "table_html": table_html,
         "refresh_url": f"{request.path}?{refresh_params.urlencode()}",
     }
     if request.htmx:
@@ -68,8 +92,8 @@ def desk_queue(request: HttpRequest) -> HttpResponse:
         "filters_active": any(
             key in request.GET for key in DeskQueueFilter.base_filters if key != "preset"
         ),
-        "sla_counts": selectors.desk_sla_counts(),
-        "emergencies": selectors.emergencies_to_call(),
+        "sla_counts": DESK_QUEUE.get_or_make(("sla-counts",), selectors.desk_sla_counts),
+        "call_now": DESK_QUEUE.get_or_make(("call-now", language), _call_now_html),
         "SlaState": SlaState,
     }
     return render(request, "tickets/desk_queue.html", context)

@@ -39,6 +39,7 @@ from .constants import (
     Urgency,
 )
 from .models import OfficeSettings, RepairRequest, SlaPolicy
+from .queue_cache import queue_changed
 from .services import request_event_add
 
 logger = logging.getLogger(__name__)
@@ -247,9 +248,14 @@ def sla_states_refresh(now: datetime | None = None) -> dict[str, int]:
             changed.append(repair_request)
     # Written after reading: SQLite does not isolate a running read from writes on the same connection.
     RepairRequest.objects.bulk_update(changed, ["sla_state"], batch_size=BULK_UPDATE_BATCH)
-    RepairRequest.objects.exclude(status__in=OPEN_REQUEST_STATUSES).exclude(
-        sla_state=SlaState.ON_TIME
-    ).update(sla_state=SlaState.ON_TIME)
+    closed_reset = (
+        RepairRequest.objects.exclude(status__in=OPEN_REQUEST_STATUSES)
+        .exclude(sla_state=SlaState.ON_TIME)
+        .update(sla_state=SlaState.ON_TIME)
+    )
+    if changed or closed_reset:
+        # Written around the models: the desk's cached queue does not hear of it otherwise.
+        queue_changed()
     return counts
 
 

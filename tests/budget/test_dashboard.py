@@ -315,8 +315,8 @@ def test_the_ledger_version_changes_again_when_the_change_commits(
 
     with django_capture_on_commit_callbacks(execute=True) as on_commit:
         dashboard.ledger_changed()
-        during = cache.get(dashboard.LEDGER_VERSION_KEY)
+        during = cache.get(dashboard.LEDGER.version_key)
         dashboard.money_figures(2026, date(2026, 11, 25))
 
     assert len(on_commit) == 1
-    assert cache.get(dashboard.LEDGER_VERSION_KEY) != during
+    assert cache.get(dashboard.LEDGER.version_key) != during

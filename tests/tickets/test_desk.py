@@ -13,6 +13,7 @@ from django_tables2 import RequestConfig
 from tickets import services
 from tickets.constants import RequestStatus, Responsibility, Urgency
 from tickets.models import AlsoAffected, Referral, RepairRequest, SavedQueueFilter
+from tickets.queue_cache import queue_changed
 from tickets.triage import repair_request_forward_to_corporation
 from zelfbeheer.accounts.roles import Role
 
@@ -292,6 +293,8 @@ def test_queue_query_count_is_the_same_at_20_and_2000_requests(desk_client, rout
     _bulk_requests(routable, 20, 0)
 
     def counts() -> tuple[int, int, int]:
+        # A cold cache: the bulk load went around the models, and the cost to bound is a fresh read.
+        queue_changed()
         return (
             _queries(desk_client),
             _queries(desk_client, preset="at_risk", q="Bulk"),
@@ -556,3 +559,73 @@ def test_the_call_now_list_holds_open_emergencies_without_an_accepted_contractor
     assert waiting.number in call_now and older.number in call_now
     assert call_now.index(older.number) < call_now.index(waiting.number)
     assert accepted.number not in call_now and closed.number not in call_now
+
+
+def _queue_reads(client, **params) -> list[str]:
+    """The queries of one queue view that read the queue itself (requests, work orders)."""
+    with CaptureQueriesContext(connection) as context:
+        assert client.get(reverse("tickets:desk_queue"), params).status_code == 200
+    return [q["sql"] for q in context.captured_queries if '"tickets_repairrequest"' in q["sql"]]
+
+
+def test_a_second_view_of_the_queue_comes_from_the_cache(desk_client, unrouted):
+    first = _queue_reads(desk_client)
+    second = _queue_reads(desk_client)
+
+    # The rows, their count, the call-now list and the SLA counts.
+    assert len(first) == 4
+    assert second == []
+    assert queue(desk_client).count('name="selection"') == len(unrouted)
+
+
+def test_the_cached_queue_shows_a_change_at_once(desk_client, routable, unrouted):
+    before = queue(desk_client)
+    arrival = services.repair_request_submit(
+        household=HouseholdFactory(tenant=True),
+        category=routable.category,
+        description="Net gebeld",
+    )
+    desk_client.post(
+        reverse("tickets:desk_bulk"),
+        {"selection": [unrouted[0].pk], "action": "urgency", "urgency": Urgency.EMERGENCY},
+    )
+
+    after = queue(desk_client)
+
+    assert arrival.number not in before and arrival.number in after
+    call_now = re.search(r'<section class="portal-emergency".*?</section>', after, re.S).group(0)
+    assert unrouted[0].number in call_now and unrouted[1].number not in call_now
+
+
+def test_a_changed_sla_state_shows_in_the_cached_queue(desk_client, unrouted):
+    from datetime import timedelta
+
+    from django.utils import timezone
+
+    from tickets import sla
+
+    assert not re.search(r'href="\?sla_state=overdue">[1-9]', queue(desk_client))
+    RepairRequest.objects.filter(pk=unrouted[0].pk).update(
+        resolution_due=timezone.now() - timedelta(days=1)
+    )
+
+    sla.sla_states_refresh()
+
+    page = queue(desk_client)
+    assert 'href="?sla_state=overdue">1 ' in page
+    row = re.search(r'<tr[^>]*data-overdue="true"[^>]*>.*?</tr>', page, re.S)
+    assert row and unrouted[0].number in row.group(0)
+
+
+def test_the_cached_queue_is_kept_per_language_and_per_query(desk_client, unrouted):
+    from django.utils.translation import override
+
+    dutch = queue(desk_client)
+    with override("en"):
+        english = desk_client.get(
+            reverse("tickets:desk_queue"), headers={"accept-language": "en"}
+        ).content.decode()
+    narrowed = queue(desk_client, q=unrouted[1].number)
+
+    assert "Ontvangen" in dutch and "Received" in english and "Ontvangen" not in english
+    assert unrouted[0].number in dutch and unrouted[0].number not in narrowed
