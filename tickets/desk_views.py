@@ -40,9 +40,11 @@ QUEUE_PAGE_SIZE = 25
 
 def _since(request: HttpRequest) -> datetime | None:
     try:
-        return datetime.fromisoformat(request.GET.get("since", ""))
+        since = datetime.fromisoformat(request.GET.get("since", ""))
     except ValueError:
         return None
+    # A hand-edited link may leave out the offset: read it as the office's time.
+    return timezone.make_aware(since) if timezone.is_naive(since) else since
 
 
 def _queue_table_html(request: HttpRequest, queue_filter: DeskQueueFilter, new_since) -> str:

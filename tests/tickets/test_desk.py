@@ -81,6 +81,7 @@ def test_bad_filter_input_gives_a_page_not_an_error(desk_client, unrouted):
         {"status": "XYZ"},
         {"building": "abc"},
         {"since": "gisteren"},
+        {"since": "2026-11-01T09:00:00"},
         {"page": "999"},
         {"sort": "nope"},
     ):
