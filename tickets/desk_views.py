@@ -59,6 +59,17 @@ def _call_now_html() -> str:
     )
 
 
+def _queue_forms_html(request: HttpRequest, queue_filter: DeskQueueFilter) -> dict[str, str]:
+    """The page's form fields (its CSRF tokens stay outside): a dozen fields through Django's form
+    templates, and a thousand buildings, cost more than the rest of the page."""
+    bulk_form = BulkActionForm()
+    return {
+        "filter": str(queue_filter.form),
+        "bulk": bulk_form["action"].as_field_group() + bulk_form["urgency"].as_field_group(),
+        "save_filter": str(SaveFilterForm(initial={"query": request.GET.urlencode()})),
+    }
+
+
 @role_required(*DESK)
 def desk_queue(request: HttpRequest) -> HttpResponse:
     params = request.GET.copy()
@@ -67,14 +78,13 @@ def desk_queue(request: HttpRequest) -> HttpResponse:
     queue_filter = DeskQueueFilter(params, queryset=selectors.desk_queue_rows())
     new_since = _since(request)
     language = get_language()
+    query = repr(sorted(request.GET.lists()))
     if new_since:
         # The 30-second refresh marks the rows that came in since the last one: made for this view.
         table_html = _queue_table_html(request, queue_filter, new_since)
     else:
-        query = sorted(request.GET.lists())
         table_html = DESK_QUEUE.get_or_make(
-            ("table", language, repr(query)),
-            lambda: _queue_table_html(request, queue_filter, None),
+            ("table", language, query), lambda: _queue_table_html(request, queue_filter, None)
         )
     refresh_params = request.GET.copy()
     refresh_params["since"] = timezone.now().isoformat()
@@ -86,9 +96,9 @@ def desk_queue(request: HttpRequest) -> HttpResponse:
         # The 30-second refresh swaps only the table: nothing else is read.
         return render(request, "tickets/desk_queue.html#queue", context)
     context |= {
-        "filter": queue_filter,
-        "bulk_form": BulkActionForm(),
-        "save_filter_form": SaveFilterForm(initial={"query": request.GET.urlencode()}),
+        "forms": DESK_QUEUE.get_or_make(
+            ("forms", language, query), lambda: _queue_forms_html(request, queue_filter)
+        ),
         "saved_filters": SavedQueueFilter.objects.filter(user=request.user),
         "current_query": request.GET.urlencode(),
         "filters_active": any(

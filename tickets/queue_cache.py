@@ -1,4 +1,4 @@
-"""The desk's queue table, call-now list and counts, kept in the cache until what they show changes.
+"""The desk's queue table, filter forms, call-now list and counts, kept in the cache until what they show changes.
 
 The office keeps the queue open all day and reloads it often; at a corporation's scale reading and
 rendering it took most of the desk's server time. Every save and delete of the models below makes the
@@ -9,15 +9,17 @@ anything else written around them (bulk loads, SQL by hand) shows within the tim
 
 from django.db.models.signals import post_delete, post_save
 
-from zelfbeheer.housing.models import Household
+from zelfbeheer.housing.models import Building, Complex, Household
 from zelfbeheer.versioned_cache import VersionedCache
 
 from .models import Contractor, Referral, RepairRequest, WorkCategory, WorkOrder
 
 DESK_QUEUE = VersionedCache("tickets:desk-queue", timeout_seconds=60)
 
-# What the queue's rows, filters and call-now list read.
-QUEUE_MODELS = (RepairRequest, WorkOrder, Referral, Contractor, WorkCategory, Household)
+# What the queue's rows, filters (and their choices) and call-now list read.
+QUEUE_MODELS = (
+    RepairRequest, WorkOrder, Referral, Contractor, WorkCategory, Household, Building, Complex,
+)  # fmt: skip
 
 
 def queue_changed() -> None:

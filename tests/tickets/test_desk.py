@@ -630,3 +630,6 @@ def test_the_cached_queue_is_kept_per_language_and_per_query(desk_client, unrout
 
     assert "Ontvangen" in dutch and "Received" in english and "Ontvangen" not in english
     assert unrouted[0].number in dutch and unrouted[0].number not in narrowed
+    # The filter form is kept with its query: the search shows what was searched, and only there.
+    assert f'value="{unrouted[1].number}"' in narrowed
+    assert f'value="{unrouted[1].number}"' not in dutch
