@@ -8,6 +8,7 @@ from django.contrib import messages
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
+from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 from django_tables2 import RequestConfig
@@ -31,6 +32,7 @@ from .forms import (
     StatusForm,
     WorkersForm,
 )
+from .list_cache import CASE_LIST_FORM
 from .models import AccessPart, CaseAction, CaseParty, CaseStatus, SocialCase
 from .tables import CaseListTable
 
@@ -52,7 +54,10 @@ def case_list(request: HttpRequest) -> HttpResponse:
         request,
         "social/case_list.html",
         {
-            "filter": case_filter,
+            "filter_form": CASE_LIST_FORM.get_or_make(
+                ("form", get_language(), repr(sorted(request.GET.lists()))),
+                lambda: str(case_filter.form),
+            ),
             "table": table,
             "due_actions": list(
                 selectors.open_actions_due_for(request.user, until=today + timedelta(days=7))[:20]

@@ -12,6 +12,7 @@ from django.utils.dateformat import format as format_date
 from django.utils.translation import gettext
 
 from social import services
+from social.list_cache import CASE_LIST_FORM
 from social.models import (
     AccessPart,
     CaseAccessLog,
@@ -536,6 +537,8 @@ def test_case_page_and_list_queries_do_not_grow_with_the_file(client, nuisance_c
 
 
 def _list_queries(client) -> int:
+    # The filter fields may come from the cache; the cost to bound is a view that makes them.
+    CASE_LIST_FORM.changed()
     with CaptureQueriesContext(connection) as queries:
         assert client.get(reverse("social:my_cases")).status_code == 200
     return len(queries)
@@ -767,3 +770,24 @@ def test_the_case_list_rows_written_out_match_the_tables_own_rendering(rf, nuisa
     )
     assert 'data-overdue="true"' in written_out and "portal-overdue" in written_out
     assert "—" in written_out  # a case without open actions has no deadline
+
+
+def test_the_case_lists_filter_fields_come_from_the_cache_and_follow_the_team(client, worker):
+    """The fields are kept per query; a new colleague is in the worker select at once."""
+    client.force_login(worker)
+    url = reverse("social:my_cases")
+    client.get(url)
+
+    with CaptureQueriesContext(connection) as first:
+        narrowed = client.get(url, {"case_type": CaseType.NUISANCE}).content.decode()
+    first_count = len(first)  # counted now: the next request clears the query log
+    with CaptureQueriesContext(connection) as second:
+        client.get(url, {"case_type": CaseType.NUISANCE})
+    second_count = len(second)
+    colleague = UserFactory(role=Role.SOCIAL, first_name="Nieuwe", last_name="Collega")
+    page = client.get(url).content.decode()
+
+    # The second view does not read the workers for the select again.
+    assert second_count == first_count - 1
+    assert f'<option value="{CaseType.NUISANCE}" selected>' in narrowed
+    assert f'<option value="{colleague.pk}">' in page and "Nieuwe Collega" in page

@@ -1,0 +1,23 @@
+"""The case list's filter fields, kept in the cache per language and query until the social workers
+change (the worker select lists them). Only the fields: the cases themselves are never cached, because
+they are confidential and every view of the list is logged."""
+
+from django.db.models.signals import m2m_changed, post_delete, post_save
+
+from zelfbeheer.accounts.models import User
+from zelfbeheer.versioned_cache import VersionedCache
+
+CASE_LIST_FORM = VersionedCache("social:case-list-form", timeout_seconds=10 * 60)
+
+
+def _workers_may_have_changed(sender, **kwargs) -> None:
+    CASE_LIST_FORM.changed()
+
+
+def connect() -> None:
+    # A user's save, removal or change of roles may add, drop or rename a social worker.
+    for signal in (post_save, post_delete):
+        signal.connect(_workers_may_have_changed, sender=User, dispatch_uid="case-list-form-user")
+    m2m_changed.connect(
+        _workers_may_have_changed, sender=User.groups.through, dispatch_uid="case-list-form-roles"
+    )
