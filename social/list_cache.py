@@ -1,6 +1,7 @@
 """The case list's filter fields, kept in the cache per language and query until the social workers
-change (the worker select lists them). Only the fields: the cases themselves are never cached, because
-they are confidential and every view of the list is logged."""
+change (the worker select lists them). Only the fields, and not while searching (the search holds what a
+worker typed, often a name): the cases themselves are never cached, because they are confidential and
+every view of the list is logged."""
 
 from django.db.models.signals import m2m_changed, post_delete, post_save
 
@@ -10,7 +11,9 @@ from zelfbeheer.versioned_cache import VersionedCache
 CASE_LIST_FORM = VersionedCache("social:case-list-form", timeout_seconds=10 * 60)
 
 
-def _workers_may_have_changed(sender, **kwargs) -> None:
+def _workers_may_have_changed(sender, update_fields=None, **kwargs) -> None:
+    if update_fields is not None and set(update_fields) <= {"last_login"}:
+        return  # a login changes nobody's name or roles
     CASE_LIST_FORM.changed()
 
 

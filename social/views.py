@@ -54,9 +54,13 @@ def case_list(request: HttpRequest) -> HttpResponse:
         request,
         "social/case_list.html",
         {
-            "filter_form": CASE_LIST_FORM.get_or_make(
-                ("form", get_language(), repr(sorted(request.GET.lists()))),
-                lambda: str(case_filter.form),
+            "filter_form": (
+                str(case_filter.form)
+                if request.GET.get("q", "").strip()
+                else CASE_LIST_FORM.get_or_make(
+                    ("form", get_language(), repr(sorted(request.GET.lists()))),
+                    lambda: str(case_filter.form),
+                )
             ),
             "table": table,
             "due_actions": list(

@@ -9,7 +9,7 @@ anything else written around them (bulk loads, SQL by hand) shows within the tim
 
 from django.db.models.signals import post_delete, post_save
 
-from zelfbeheer.housing.models import Building, Complex, Household
+from zelfbeheer.housing.models import Building, Complex, Home, Household
 from zelfbeheer.versioned_cache import VersionedCache
 
 from .models import Contractor, Referral, RepairRequest, WorkCategory, WorkOrder
@@ -18,7 +18,7 @@ DESK_QUEUE = VersionedCache("tickets:desk-queue", timeout_seconds=60)
 
 # What the queue's rows, filters (and their choices) and call-now list read.
 QUEUE_MODELS = (
-    RepairRequest, WorkOrder, Referral, Contractor, WorkCategory, Household, Building, Complex,
+    RepairRequest, WorkOrder, Referral, Contractor, WorkCategory, Household, Home, Building, Complex,
 )  # fmt: skip
 
 

@@ -1,12 +1,19 @@
 """Values kept in the cache until the data they were made from changes.
 
-Each cache has one version key. Every write to its data gives it a new version (`changed`), and values
-are stored under keys that hold the version, so after a write every page makes its values again and the
-old ones are never read. Writers call `changed` through model signals; writes around the models
-(queryset `.update()`, bulk loads, SQL by hand) must call it themselves, and the timeout is only the
-safety net for a write that forgets.
+Each cache has one version key. Every write to its data gives it a new version (`changed`), and each
+value is stored with the version it was made under, so after a write every page makes its values again.
+Writers call `changed` through model signals; writes around the models (queryset `.update()`, bulk
+loads, SQL by hand) must call it themselves, and the timeout is only the safety net for a write that
+forgets.
+
+One entry per key, not one per key and version: old versions are overwritten rather than left for the
+backend to evict (the file cache culls a random third of everything, rate-limit counters included).
+
+The cache is an aid, never a condition: when it cannot be reached the value is made as if it were not
+there, and a save goes through without its version change (its pages then catch up within the timeout).
 """
 
+import logging
 from collections.abc import Callable, Iterable
 from hashlib import sha256
 from typing import TypeVar
@@ -14,6 +21,8 @@ from uuid import uuid4
 
 from django.core.cache import cache
 from django.db import transaction
+
+logger = logging.getLogger(__name__)
 
 Value = TypeVar("Value")
 
@@ -25,7 +34,10 @@ class VersionedCache:
         self.timeout_seconds = timeout_seconds
 
     def _new_version(self) -> None:
-        cache.set(self.version_key, uuid4().hex, timeout=None)
+        try:
+            cache.set(self.version_key, uuid4().hex, timeout=None)
+        except Exception:
+            logger.warning("cache unreachable: %s not renewed", self.name, exc_info=True)
 
     def changed(self) -> None:
         """The data changed: the next read makes its values again.
@@ -34,7 +46,7 @@ class VersionedCache:
         read the data while the transaction was still open saw the old rows, and must not be what
         stays."""
         self._new_version()
-        transaction.on_commit(self._new_version)
+        transaction.on_commit(self._new_version, robust=True)
 
     def version(self) -> str:
         version = cache.get(self.version_key)
@@ -46,13 +58,23 @@ class VersionedCache:
 
     def key(self, parts: Iterable[str]) -> str:
         # Hashed: parts may be a visitor's query string, of any length and with any characters.
-        digest = sha256("\x1f".join(parts).encode()).hexdigest()[:32]
-        return f"{self.name}:{self.version()}:{digest}"
+        return f"{self.name}:{sha256(chr(31).join(parts).encode()).hexdigest()[:32]}"
 
     def get_or_make(self, parts: Iterable[str], make: Callable[[], Value]) -> Value:
         key = self.key(parts)
-        value = cache.get(key)
-        if value is None:
-            value = make()
-            cache.set(key, value, timeout=self.timeout_seconds)
+        try:
+            # The version is read before the data: a value made from rows that a write then changes
+            # is stored under the version that write already replaced, and never served.
+            version = self.version()
+            stored = cache.get(key)
+        except Exception:
+            logger.warning("cache unreachable: %s made without it", self.name, exc_info=True)
+            return make()
+        if stored is not None and stored[0] == version:
+            return stored[1]
+        value = make()
+        try:
+            cache.set(key, (version, value), timeout=self.timeout_seconds)
+        except Exception:
+            logger.warning("cache unreachable: %s not kept", self.name, exc_info=True)
         return value

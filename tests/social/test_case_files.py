@@ -791,3 +791,18 @@ def test_the_case_lists_filter_fields_come_from_the_cache_and_follow_the_team(cl
     assert second_count == first_count - 1
     assert f'<option value="{CaseType.NUISANCE}" selected>' in narrowed
     assert f'<option value="{colleague.pk}">' in page and "Nieuwe Collega" in page
+
+
+def test_a_login_keeps_the_case_lists_fields_and_a_search_is_not_kept(client, worker):
+    from django.core.cache import cache
+    from django.utils.translation import get_language
+
+    version = CASE_LIST_FORM.version()
+    client.force_login(worker)  # saves last_login only
+    assert CASE_LIST_FORM.version() == version
+
+    page = client.get(reverse("social:my_cases"), {"q": "Familie Geheim"}).content.decode()
+
+    assert 'value="Familie Geheim"' in page
+    query = repr(sorted({"q": ["Familie Geheim"]}.items()))
+    assert cache.get(CASE_LIST_FORM.key(("form", get_language(), query))) is None

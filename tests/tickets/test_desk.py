@@ -13,7 +13,7 @@ from django_tables2 import RequestConfig
 from tickets import services
 from tickets.constants import RequestStatus, Responsibility, Urgency
 from tickets.models import AlsoAffected, Referral, RepairRequest, SavedQueueFilter
-from tickets.queue_cache import queue_changed
+from tickets.queue_cache import DESK_QUEUE, QUEUE_MODELS, queue_changed
 from tickets.triage import repair_request_forward_to_corporation
 from zelfbeheer.accounts.roles import Role
 
@@ -633,3 +633,24 @@ def test_the_cached_queue_is_kept_per_language_and_per_query(desk_client, unrout
     # The filter form is kept with its query: the search shows what was searched, and only there.
     assert f'value="{unrouted[1].number}"' in narrowed
     assert f'value="{unrouted[1].number}"' not in dutch
+
+
+@pytest.mark.parametrize("model", QUEUE_MODELS, ids=lambda model: model.__name__)
+def test_every_model_the_queue_shows_renews_it(model):
+    from django.db.models.signals import post_delete, post_save
+
+    for signal in (post_save, post_delete):
+        before = DESK_QUEUE.version()
+        signal.send(sender=model, instance=None, created=False, update_fields=None)
+        assert DESK_QUEUE.version() != before, f"{signal} of {model.__name__}"
+
+
+def test_a_renamed_street_shows_in_the_cached_queue_at_once_and_escaped(desk_client, unrouted):
+    home = unrouted[0].home
+    assert home.street in queue(desk_client)
+
+    home.street = "<b>Nieuwe</b> straat"
+    home.save()
+
+    page = queue(desk_client)
+    assert "&lt;b&gt;Nieuwe&lt;/b&gt; straat" in page and "<b>Nieuwe</b>" not in page
