@@ -30,12 +30,7 @@ PAGES = {
     "request_detail": {"role": "tenant", "path": "/meldingen/{request_uuid}/"},
     "triage_queue": {"role": "desk", "path": "/balie/"},
     "triage_queue_filtered": {"role": "desk", "path": "/balie/?preset=at_risk&urgency=urgent"},
-    # As the page's 30-second refresh asks it: with `since`, so the rows that came in are marked.
-    "triage_queue_fragment": {
-        "role": "desk",
-        "path": "/balie/?preset=all_open&since=2026-11-01T09%3A00%3A00%2B01%3A00",
-        "htmx": True,
-    },
+    "triage_queue_fragment": {"role": "desk", "path": "/balie/?preset=all_open", "htmx": True},
     "social_cases": {"role": "social", "path": "/sociaal/"},
     "board_dashboard": {"role": "board", "path": "/budget/"},
     "contractor_orders": {"role": "contractor", "path": "/werkorders/"},

@@ -47,3 +47,34 @@ def test_triage_by_keyboard(page: Page, live_server, routable):
 
     expect(page.locator("h1")).to_contain_text(first.number)
     assert RepairRequest.objects.get(pk=second.pk).urgency == "urgent"
+
+
+def test_the_refresh_marks_what_came_in_since_the_last_one(page: Page, live_server, routable):
+    routable.contract.valid_until = routable.contract.valid_from
+    routable.contract.save()
+    waiting = services.repair_request_submit(
+        household=HouseholdFactory(tenant=True), category=routable.category, description="Al er"
+    )
+    desk = UserFactory(role=Role.DESK, email="balie2@example.org")
+    page.goto(f"{live_server.url}/accounts/login/")
+    page.locator("input[name=login]").fill(desk.email)
+    page.locator("input[type=password]").fill("correct-horse-battery")
+    page.keyboard.press("Enter")
+    expect(page).to_have_url(re.compile("/balie/$"))
+    expect(page.locator("#queue tr.portal-new")).to_have_count(0)
+
+    arrival = services.repair_request_submit(
+        household=HouseholdFactory(tenant=True),
+        category=routable.category,
+        description="Net binnen",
+    )
+    # What the 30-second poll does, now.
+    page.evaluate(
+        "htmx.ajax('GET', document.getElementById('queue').getAttribute('hx-get'), "
+        "{target: '#queue', swap: 'outerHTML'})"
+    )
+
+    new_rows = page.locator("#queue tr.portal-new")
+    expect(new_rows).to_have_count(1)
+    expect(new_rows).to_contain_text(arrival.number)
+    expect(page.locator("#queue")).to_contain_text(waiting.number)

@@ -1,7 +1,5 @@
 """The neighbourhood office's desk: the triage queue and the triage of one request."""
 
-from datetime import datetime
-
 from django.contrib import messages
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
@@ -38,17 +36,8 @@ DESK = (Role.DESK, Role.COORDINATOR)
 QUEUE_PAGE_SIZE = 25
 
 
-def _since(request: HttpRequest) -> datetime | None:
-    try:
-        since = datetime.fromisoformat(request.GET.get("since", ""))
-    except ValueError:
-        return None
-    # A hand-edited link may leave out the offset: read it as the office's time.
-    return timezone.make_aware(since) if timezone.is_naive(since) else since
-
-
-def _queue_table_html(request: HttpRequest, queue_filter: DeskQueueFilter, new_since) -> str:
-    table = DeskQueueTable(queue_filter.qs, new_since=new_since)
+def _queue_table_html(request: HttpRequest, queue_filter: DeskQueueFilter) -> str:
+    table = DeskQueueTable(queue_filter.qs)
     RequestConfig(request, paginate={"per_page": QUEUE_PAGE_SIZE}).configure(table)
     return table.as_html(request)
 
@@ -76,21 +65,16 @@ def desk_queue(request: HttpRequest) -> HttpResponse:
     if not any(key in params for key in DeskQueueFilter.base_filters):
         params["preset"] = "all_open"
     queue_filter = DeskQueueFilter(params, queryset=selectors.desk_queue_rows())
-    new_since = _since(request)
     language = get_language()
     query = repr(sorted(request.GET.lists()))
-    if new_since:
-        # The 30-second refresh marks the rows that came in since the last one: made for this view.
-        table_html = _queue_table_html(request, queue_filter, new_since)
-    else:
-        table_html = DESK_QUEUE.get_or_make(
-            ("table", language, query), lambda: _queue_table_html(request, queue_filter, None)
-        )
-    refresh_params = request.GET.copy()
-    refresh_params["since"] = timezone.now().isoformat()
+    # The same table for the page and its 30-second refresh: desk.js marks what came in since.
+    table_html = DESK_QUEUE.get_or_make(
+        ("table", language, query), lambda: _queue_table_html(request, queue_filter)
+    )
     context = {
         "table_html": table_html,
-        "refresh_url": f"{request.path}?{refresh_params.urlencode()}",
+        "refresh_url": request.get_full_path(),
+        "shown_at": timezone.now().isoformat(timespec="milliseconds"),
     }
     if request.htmx:
         # The 30-second refresh swaps only the table: nothing else is read.

@@ -14,6 +14,12 @@ from zelfbeheer.tables import (
 from .models import RepairRequest
 
 
+def received_at(record: RepairRequest) -> str:
+    """When the request came in, for the page's script: it marks the rows newer than the previous
+    refresh, so every desk worker is sent the same (cached) table."""
+    return record.created_at.isoformat(timespec="milliseconds")
+
+
 class DeskQueueTable(RowsWrittenInPython):
     selection = tables.CheckBoxColumn(
         accessor="pk",
@@ -40,30 +46,26 @@ class DeskQueueTable(RowsWrittenInPython):
         order_by = ("-created_at",)
         template_name = ROWS_WRITTEN_IN_PYTHON
 
-    def __init__(self, *args, new_since=None, **kwargs):
-        self.new_since = new_since
+    def __init__(self, *args, **kwargs):
         super().__init__(
             *args,
             row_attrs={
-                "class": lambda record: (
-                    "portal-new" if self.new_since and record.created_at > self.new_since else ""
-                ),
                 "data-overdue": lambda record: "true" if record.sla_state == "overdue" else "false",
+                "data-received": lambda record: received_at(record),
             },
             **kwargs,
         )
 
     def row_html(self, record: RepairRequest, parity: str):
-        new = self.new_since and record.created_at > self.new_since
         return format_html(
-            '<tr class="{}{}" data-overdue="{}">'
+            '<tr class="{}" data-overdue="{}" data-received="{}">'
             '<td><input type="checkbox" name="selection" value="{}" form="bulk-form"></td>'
             '<td><a href="{}" class="portal-queue-link">{}</a></td>'
             "<td>{}</td><td>{}</td><td>{}</td><td>{}</td><td>{}</td><td>{}</td><td>{}</td><td>{}</td>"
             "<td>{}</td></tr>",
-            "portal-new " if new else "",
             parity,
             "true" if record.sla_state == "overdue" else "false",
+            received_at(record),
             record.pk,
             reverse("tickets:desk_triage", args=[record.uuid]),
             record.number,

@@ -1,4 +1,4 @@
-// The desk queue: keyboard navigation, and no refresh while the worker is busy with a selection.
+// The desk queue: keyboard navigation, new arrivals marked, and no refresh while the worker is busy.
 (function () {
   "use strict";
   document.body.addEventListener("htmx:beforeRequest", function (event) {
@@ -6,6 +6,22 @@
     if (!queue || event.detail.elt !== queue) return;
     var busy = queue.querySelector("input[type=checkbox]:checked") || queue.contains(document.activeElement);
     if (busy || document.hidden) event.preventDefault();
+  });
+  // New arrivals: the server sends every desk worker the same table, with each row's received time and
+  // the moment the page or refresh was made; rows newer than the previous refresh are marked here.
+  var previousShownAt = null;
+  document.body.addEventListener("htmx:beforeSwap", function (event) {
+    if (event.detail.target && event.detail.target.id === "queue") {
+      previousShownAt = Date.parse(event.detail.target.dataset.shownAt);
+    }
+  });
+  document.body.addEventListener("htmx:afterSettle", function () {
+    var queue = document.getElementById("queue");
+    if (!queue || previousShownAt === null || isNaN(previousShownAt)) return;
+    queue.querySelectorAll("tr[data-received]").forEach(function (row) {
+      if (Date.parse(row.dataset.received) > previousShownAt) row.classList.add("portal-new");
+    });
+    previousShownAt = null;
   });
   function links() {
     return Array.prototype.slice.call(document.querySelectorAll("#queue a.portal-queue-link"));
