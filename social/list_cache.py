@@ -4,9 +4,13 @@ worker typed, often a name): the cases themselves are never cached, because they
 every view of the list is logged."""
 
 from django.db.models.signals import m2m_changed, post_delete, post_save
+from django.http import HttpRequest
+from django.utils.translation import get_language
 
 from zelfbeheer.accounts.models import User
-from zelfbeheer.versioned_cache import VersionedCache
+from zelfbeheer.versioned_cache import VersionedCache, query_key
+
+from .filters import CaseListFilter
 
 CASE_LIST_FORM = VersionedCache("social:case-list-form", timeout_seconds=10 * 60)
 
@@ -23,4 +27,12 @@ def connect() -> None:
         signal.connect(_workers_may_have_changed, sender=User, dispatch_uid="case-list-form-user")
     m2m_changed.connect(
         _workers_may_have_changed, sender=User.groups.through, dispatch_uid="case-list-form-roles"
+    )
+
+
+def case_list_form_html(request: HttpRequest, case_filter: CaseListFilter) -> str:
+    if request.GET.get("q", "").strip():
+        return str(case_filter.form)
+    return CASE_LIST_FORM.get_or_make(
+        ("form", get_language(), query_key(request.GET)), lambda: str(case_filter.form)
     )

@@ -8,7 +8,6 @@ from django.contrib import messages
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
-from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 from django_tables2 import RequestConfig
@@ -32,7 +31,7 @@ from .forms import (
     StatusForm,
     WorkersForm,
 )
-from .list_cache import CASE_LIST_FORM
+from .list_cache import case_list_form_html
 from .models import AccessPart, CaseAction, CaseParty, CaseStatus, SocialCase
 from .tables import CaseListTable
 
@@ -54,14 +53,7 @@ def case_list(request: HttpRequest) -> HttpResponse:
         request,
         "social/case_list.html",
         {
-            "filter_form": (
-                str(case_filter.form)
-                if request.GET.get("q", "").strip()
-                else CASE_LIST_FORM.get_or_make(
-                    ("form", get_language(), repr(sorted(request.GET.lists()))),
-                    lambda: str(case_filter.form),
-                )
-            ),
+            "filter_form": case_list_form_html(request, case_filter),
             "table": table,
             "due_actions": list(
                 selectors.open_actions_due_for(request.user, until=today + timedelta(days=7))[:20]

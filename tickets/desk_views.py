@@ -14,6 +14,7 @@ from django_tables2 import RequestConfig
 
 from zelfbeheer.accounts.decorators import role_required
 from zelfbeheer.accounts.roles import Role
+from zelfbeheer.versioned_cache import query_key
 
 from . import selectors, sla, triage, work_orders
 from .constants import PauseReason, Responsibility, SlaState
@@ -66,7 +67,7 @@ def desk_queue(request: HttpRequest) -> HttpResponse:
         params["preset"] = "all_open"
     queue_filter = DeskQueueFilter(params, queryset=selectors.desk_queue_rows())
     language = get_language()
-    query = repr(sorted(request.GET.lists()))
+    query = query_key(request.GET)
     # The same table for the page and its 30-second refresh: desk.js marks what came in since.
     table_html = DESK_QUEUE.get_or_make(
         ("table", language, query), lambda: _queue_table_html(request, queue_filter)

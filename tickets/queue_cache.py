@@ -7,8 +7,6 @@ states are written around the models (`sla.sla_states_refresh`) and call `queue_
 anything else written around them (bulk loads, SQL by hand) shows within the timeout.
 """
 
-from django.db.models.signals import post_delete, post_save
-
 from zelfbeheer.housing.models import Building, Complex, Home, Household
 from zelfbeheer.versioned_cache import VersionedCache
 
@@ -26,13 +24,5 @@ def queue_changed() -> None:
     DESK_QUEUE.changed()
 
 
-def _queue_model_written(sender, **kwargs) -> None:
-    queue_changed()
-
-
 def connect() -> None:
-    for model in QUEUE_MODELS:
-        for signal in (post_save, post_delete):
-            signal.connect(
-                _queue_model_written, sender=model, dispatch_uid=f"desk-queue-{model.__name__}"
-            )
+    DESK_QUEUE.renew_on_writes_to(*QUEUE_MODELS)

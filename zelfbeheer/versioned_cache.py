@@ -21,6 +21,9 @@ from uuid import uuid4
 
 from django.core.cache import cache
 from django.db import transaction
+from django.db.models import Model
+from django.db.models.signals import post_delete, post_save
+from django.http import QueryDict
 
 logger = logging.getLogger(__name__)
 
@@ -47,6 +50,17 @@ class VersionedCache:
         stays."""
         self._new_version()
         transaction.on_commit(self._new_version, robust=True)
+
+    def renew_on_writes_to(self, *models: type[Model]) -> None:
+        """Every save and delete of these models changes the version (connected once, in `ready`)."""
+        for model in models:
+            for signal in (post_save, post_delete):
+                signal.connect(
+                    self._model_written, sender=model, dispatch_uid=f"{self.name}:{model.__name__}"
+                )
+
+    def _model_written(self, sender, **kwargs) -> None:
+        self.changed()
 
     def version(self) -> str:
         version = cache.get(self.version_key)
@@ -78,3 +92,8 @@ class VersionedCache:
         except Exception:
             logger.warning("cache unreachable: %s not kept", self.name, exc_info=True)
         return value
+
+
+def query_key(query: QueryDict) -> str:
+    """A page's query string as a key part: the same parameters in any order give the same key."""
+    return repr(sorted(query.lists()))
