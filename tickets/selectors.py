@@ -121,19 +121,22 @@ def repair_requests_visible_to(user: User) -> QuerySet[RepairRequest]:
         return _request_list_queryset()
     if has_role(user, Role.TENANT):
         # Their own household's requests, and shared-area reports they joined ("affects me too").
-        # The ids are looked up first (two small queries): with literal ids the database combines two
-        # index scans; an OR over subqueries or joins made it scan every request (a second per page
-        # at a million requests).
-        household_ids = list(
-            Household.objects.filter(members=user, end_date__isnull=True).values_list(
-                "pk", flat=True
-            )
+        # The ids are looked up first, in one query: with literal ids the database combines two index
+        # scans; an OR over subqueries or joins made it scan every request (a second per page at a
+        # million requests).
+        own = (
+            Household.objects.filter(members=user, end_date__isnull=True)
+            .annotate(kind=Value("household"))
+            .values_list("kind", "pk")
         )
-        joined_ids = list(
-            AlsoAffected.objects.filter(household_id__in=household_ids).values_list(
-                "request_id", flat=True
-            )
+        joined = (
+            AlsoAffected.objects.filter(household__members=user, household__end_date__isnull=True)
+            .annotate(kind=Value("request"))
+            .values_list("kind", "request_id")
         )
+        household_ids, joined_ids = [], []
+        for kind, pk in own.union(joined, all=True):
+            (household_ids if kind == "household" else joined_ids).append(pk)
         return _request_list_queryset().filter(
             Q(household_id__in=household_ids) | Q(pk__in=joined_ids)
         )
@@ -179,7 +182,10 @@ def repair_request_current_work_order(repair_request: RepairRequest) -> WorkOrde
 
 def repair_request_get_for(user: User, request_uuid) -> RepairRequest:
     """The request or 404: the same answer for 'missing' and 'not yours'."""
-    found = repair_requests_visible_to(user).filter(uuid=request_uuid).first()
+    # The rating comes along (a reverse one-to-one): the detail page shows it or offers to rate.
+    found = (
+        repair_requests_visible_to(user).select_related("rating").filter(uuid=request_uuid).first()
+    )
     if found is None:
         raise Http404
     return found
