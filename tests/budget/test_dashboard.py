@@ -5,11 +5,13 @@ from decimal import Decimal
 from zoneinfo import ZoneInfo
 
 import pytest
+from django.core.cache import cache
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
+from django.utils import timezone
 
-from budget import dashboard, services
+from budget import charts, dashboard, dashboard_sections, services
 from budget.models import BudgetEntry, BudgetLine, EntryKind, ExpenseCategory, FinancialYear
 from tests.factories import BudgetLineFactory, HouseholdFactory, UserFactory
 from tickets.constants import RequestStatus, Urgency, WorkOrderStatus
@@ -311,7 +313,6 @@ def test_the_ledger_version_changes_again_when_the_change_commits(
 ):
     """A page read while the writing transaction was open saw the old rows: after the commit the
     version changes again, so what that page cached is not what the next one shows."""
-    from django.core.cache import cache
 
     with django_capture_on_commit_callbacks(execute=True) as on_commit:
         dashboard.ledger_changed()
@@ -320,3 +321,67 @@ def test_the_ledger_version_changes_again_when_the_change_commits(
 
     assert len(on_commit) == 1
     assert cache.get(dashboard.LEDGER.version_key) != during
+
+
+def test_the_dashboards_sections_are_rendered_once_per_language_and_change(
+    client, money, monkeypatch
+):
+    """Both large sections are kept as HTML: a second view draws no chart; another language, a new
+    snapshot or a ledger change draws them again."""
+    drawn = []
+    for name in ("burn_chart", "columns_chart"):
+        original = getattr(charts, name)
+        monkeypatch.setattr(
+            charts,
+            name,
+            lambda *args, _original=original, _name=name, **kwargs: (
+                drawn.append(_name) or _original(*args, **kwargs)
+            ),
+        )
+    line_a, _line_b = money
+    client.force_login(UserFactory(role=Role.BOARD))
+    url = reverse("budget:dashboard")
+
+    def main_part(response) -> str:  # the header's CSRF tokens differ on every view
+        page = response.content.decode()
+        return page[page.index("<main") : page.index("</main>")]
+
+    first = main_part(client.get(url, {"year": 2026}))
+    assert sorted(drawn) == ["burn_chart", "columns_chart"]
+    assert main_part(client.get(url, {"year": 2026})) == first
+    assert len(drawn) == 2
+
+    english = client.get(url, {"year": 2026}, headers={"accept-language": "en"})
+    english_page = english.content.decode()
+    assert "Budget lines" in english_page and "Service in the last twelve months" in english_page
+    assert "8,700.00" in english_page  # English notation, not the Dutch page's
+    assert len(drawn) == 4
+
+    dashboard.service_snapshot_refresh()
+    client.get(url, {"year": 2026})
+    assert drawn[4:] == ["columns_chart"]
+
+    line_a.annual_amount = Decimal("13000.00")
+    line_a.save()
+    assert "9.000,00" in client.get(url, {"year": 2026}).content.decode()
+    assert drawn[5:] == ["burn_chart"]
+
+
+def test_the_kept_sections_hold_nothing_per_user(client, money):
+    """What is kept is the same for everyone who may see it: no form, no token, no name."""
+    board = UserFactory(role=Role.BOARD, first_name="Bestuurslid", last_name="Zichtbaar")
+    client.force_login(board)
+    client.get(reverse("budget:dashboard"), {"year": 2026})
+
+    today = timezone.localdate()
+    homes = dashboard.service_snapshot(today).homes
+    key = dashboard.LEDGER.key(("money-section", "2026", today.isoformat(), "nl", str(homes)))
+    _version, money_html = cache.get(key)
+    service = dashboard.service_snapshot(today)
+    service_key = dashboard_sections.SERVICE_SECTIONS.key(
+        ("service-section", "2026", service.made_at.isoformat(), "nl")
+    )
+    _version, service_html = cache.get(service_key)
+    for html in (money_html, service_html):
+        assert "csrfmiddlewaretoken" not in html and "<form" not in html
+        assert "Bestuurslid" not in html

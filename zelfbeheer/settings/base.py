@@ -99,7 +99,7 @@ REDIS_URL = env.str("REDIS_URL", default="")
 if REDIS_URL:
     CACHES = {
         "default": {
-            "BACKEND": "django.core.cache.backends.redis.RedisCache",
+            "BACKEND": "zelfbeheer.redis_cache.PooledClientRedisCache",
             "LOCATION": REDIS_URL,
         }
     }
