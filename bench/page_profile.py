@@ -46,6 +46,11 @@ def main() -> None:
     parser.add_argument("--pages", default=",".join(PAGES))
     parser.add_argument("-n", type=int, default=30, help="requests per page")
     parser.add_argument("--sql", action="store_true", help="list each query with its time")
+    parser.add_argument(
+        "--explain",
+        action="store_true",
+        help="the database's planning and execution time per query",
+    )
     parser.add_argument("--cprofile", choices=("cumulative", "tottime"), help="profile, sorted so")
     args = parser.parse_args()
 
@@ -99,6 +104,8 @@ def main() -> None:
         if args.sql:
             for query in queries:
                 print(f"    {float(query['time']) * 1000:6.1f} ms  {query['sql'][:160]}")
+        if args.explain:
+            _explain(connection, queries)
         if args.cprofile:
             profile = cProfile.Profile()
             profile.enable()
@@ -106,6 +113,21 @@ def main() -> None:
                 client.get(path, **headers)
             profile.disable()
             pstats.Stats(profile).sort_stats(args.cprofile).print_stats(40)
+
+
+def _explain(connection, queries: list[dict]) -> None:
+    """Each SELECT of the last request again under EXPLAIN ANALYZE: what the server spends, apart from
+    the round trip and the ORM."""
+    with connection.cursor() as cursor:
+        for query in queries:
+            if not query["sql"].lstrip("(").startswith("SELECT"):
+                continue
+            cursor.execute("EXPLAIN (ANALYZE, FORMAT JSON) " + query["sql"])
+            plan = cursor.fetchone()[0][0]
+            print(
+                f"    planning {plan['Planning Time']:6.2f} ms  execution {plan['Execution Time']:6.2f} ms"
+                f"  {plan['Plan']['Node Type']:14}  {query['sql'][:110]}"
+            )
 
 
 if __name__ == "__main__":
