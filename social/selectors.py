@@ -50,12 +50,18 @@ def social_case_list_queryset(user: User, today: date | None = None) -> QuerySet
             # A subquery per row of the page rather than a join with GROUP BY over every case.
             next_due=Subquery(open_actions.order_by("due_date").values("due_date")[:1]),
             has_overdue=Exists(open_actions.filter(due_date__lt=today)),
+        )
+        # For the "my cases" filter only: an alias is not selected, so the list does not work it out for
+        # every open case when nobody filters on it.
+        .alias(
             is_mine=Exists(
                 SocialCase.assigned_workers.through.objects.filter(
                     socialcase_id=OuterRef("pk"), user_id=user.pk
                 )
             ),
         )
+        # The list shows none of the case's long texts.
+        .defer("intake_text", "outcome_note", "mediation_unsuitable_reason")
         .prefetch_related(Prefetch("assigned_workers", queryset=User.objects.order_by("email")))
     )
 
