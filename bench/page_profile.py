@@ -120,7 +120,7 @@ def _explain(connection, queries: list[dict]) -> None:
     the round trip and the ORM."""
     with connection.cursor() as cursor:
         for query in queries:
-            if not query["sql"].lstrip("(").startswith("SELECT"):
+            if not (query["sql"] or "").lstrip("(").startswith("SELECT"):
                 continue
             cursor.execute("EXPLAIN (ANALYZE, FORMAT JSON) " + query["sql"])
             plan = cursor.fetchone()[0][0]

@@ -142,7 +142,8 @@ def burn_chart(
         + [point.actual_cumulative or Decimal("0") for point in points]
         + [Decimal("1")]
     )
-    chart.set_y_scale(ZeroBasedScale(top))
+    # Whole steps: the labels are rounded to whole euros, so € 0.20 steps would repeat "€ 0".
+    chart.set_y_scale(ZeroBasedScale(top, whole=True))
     chart.add_y_axis(tick_formatter=_euros)
     chart.add_line(
         [(index, float(point.plan_cumulative)) for index, point in enumerate(points, start=1)],

@@ -2,7 +2,8 @@
 
 The money section is kept under the ledger's version (renewed by every write to the money, see
 `budget/signals.py`), the service section under the moment its snapshot was made (refreshed by beat every
-10 minutes). Both are kept per language and year; neither holds a form, a token or anything per user.
+10 minutes). Both are kept per language and year, and rendered without the request, so neither can hold
+a form token, a name or anything else of the person who happened to make them.
 """
 
 from __future__ import annotations
@@ -10,7 +11,6 @@ from __future__ import annotations
 from datetime import date
 from decimal import Decimal
 
-from django.http import HttpRequest
 from django.template.loader import render_to_string
 from django.utils.formats import number_format
 from django.utils.translation import get_language
@@ -27,7 +27,7 @@ SERVICE_SECTIONS = VersionedCache(
 )
 
 
-def money_section_html(request: HttpRequest, year: int, today: date) -> str:
+def money_section_html(year: int, today: date) -> str:
     """Key figures, budget lines, cost per home and the burn chart with its table."""
     homes = figures.service_snapshot(today).homes
 
@@ -64,13 +64,13 @@ def money_section_html(request: HttpRequest, year: int, today: date) -> str:
             "forecast": money.forecast,
             "cost_per_home": figures.cost_per_home(money.overview, money.forecast, homes),
         }
-        return render_to_string("budget/dashboard_money.html", context, request=request)
+        return render_to_string("budget/dashboard_money.html", context)
 
     parts = ("money-section", str(year), today.isoformat(), get_language(), str(homes))
     return figures.LEDGER.get_or_make(parts, render)
 
 
-def service_section_html(request: HttpRequest, year: int, today: date) -> str:
+def service_section_html(year: int, today: date) -> str:
     """Service figures with the requests-per-month chart, and the social counts (counts below 5 arrive
     as "< 5" already)."""
     snapshot = figures.service_snapshot(today)
@@ -91,7 +91,7 @@ def service_section_html(request: HttpRequest, year: int, today: date) -> str:
             ),
             "social_counts": snapshot.social,
         }
-        return render_to_string("budget/dashboard_service.html", context, request=request)
+        return render_to_string("budget/dashboard_service.html", context)
 
     parts = ("service-section", str(year), snapshot.made_at.isoformat(), get_language())
     return SERVICE_SECTIONS.get_or_make(parts, render)

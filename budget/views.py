@@ -27,8 +27,8 @@ def dashboard(request: HttpRequest) -> HttpResponse:
         {
             "year": year,
             "years": selectors.financial_years(),
-            "money_section": dashboard_sections.money_section_html(request, year, today),
-            "service_section": dashboard_sections.service_section_html(request, year, today),
+            "money_section": dashboard_sections.money_section_html(year, today),
+            "service_section": dashboard_sections.service_section_html(year, today),
             "reports": selectors.monthly_reports_visible_to(request.user)[:12],
         },
     )

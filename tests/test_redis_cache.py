@@ -7,11 +7,14 @@ import pytest
 
 from zelfbeheer.redis_cache import PooledClientRedisCache
 
-REDIS_URL = os.environ.get("REDIS_URL", "redis://127.0.0.1:6379/14")
+from .conftest import require_component
+
+REDIS_URL = os.environ.get("REDIS_URL", "")
 
 
 @pytest.fixture
 def redis_cache():
+    require_component(bool(REDIS_URL), "Redis (REDIS_URL) for the cache backend")
     backend = PooledClientRedisCache(REDIS_URL, {"KEY_PREFIX": "test-redis-cache"})
     yield backend
     # Not `clear()`: that empties the whole Redis database, which the tests' Celery broker shares.

@@ -2,9 +2,9 @@
 
 Django's `RedisCacheClient.get_client` builds a new `redis.Redis` for every cache call, and redis-py's
 constructor rebuilds its table of ~165 response callbacks each time (redis-py issue #3624): 0.1–0.2 ms a
-call, a page with eight cache reads paid more for that than for the reads. A `redis.Redis` is safe to
-share between threads (it takes a connection from its pool for each command), so one per pool serves
-every call of the process.
+call, a page with eight cache reads paid more for that than for the reads. Django keeps one cache
+backend per thread, so here one client per pool serves every call of that thread (a `redis.Redis` would
+also be safe to share: it takes a connection from its pool for each command).
 """
 
 from __future__ import annotations

@@ -1,8 +1,13 @@
 """The charts' colours meet WCAG AA contrast on their white background (axe cannot decide inside SVG)."""
 
+from datetime import date
+from decimal import Decimal
+
 import pytest
+from django.utils import translation
 
 from budget import charts
+from budget.dashboard import BurnPoint
 
 
 def _luminance(colour: str) -> float:
@@ -52,13 +57,25 @@ def test_axes_run_from_zero_to_a_round_top_in_at_most_five_round_steps(top, whol
     assert len(found) <= charts.MAX_INTERVALS + 1
 
 
-def test_a_chart_of_counts_labels_its_axis_with_whole_localised_numbers(settings):
-    from datetime import date
-
-    from django.utils import translation
-
+def test_a_chart_of_counts_labels_its_axis_with_whole_localised_numbers():
     values = [(date(2026, month, 1), 1200 * month) for month in range(1, 13)]
     with translation.override("nl"):
         svg = charts.columns_chart(values, title="t", description="d", chart_id="c")
     assert ">15.000<" in svg
     assert ".0<" not in svg
+
+
+def test_a_year_without_money_yet_labels_its_euro_axis_without_repeats():
+    points = [
+        BurnPoint(
+            month=date(2026, month, 1),
+            actual=Decimal("0"),
+            actual_cumulative=None,
+            plan_cumulative=Decimal("0"),
+        )
+        for month in range(1, 13)
+    ]
+    with translation.override("nl"):
+        svg = charts.burn_chart(points, title="t", description="d", actual_name="a", plan_name="p")
+    assert svg.count(">€ 0<") == 1
+    assert ">€ 1<" in svg
