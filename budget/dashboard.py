@@ -43,7 +43,7 @@ from tickets.constants import Urgency, WorkOrderStatus
 from tickets.models import Rating, RepairRequest, WorkOrder, WorkOrderAttempt
 from zelfbeheer.dates import add_months
 from zelfbeheer.housing.models import Home
-from zelfbeheer.versioned_cache import VersionedCache
+from zelfbeheer.versioned_cache import VersionedCache, code_release
 
 from .models import BudgetEntry, BudgetLine, EntryKind, FinancialYear, Grant, GrantTranche
 
@@ -462,7 +462,8 @@ class ServiceSnapshot:
 
 
 def _snapshot_key(today: date) -> str:
-    return f"budget:dashboard:service:{today.isoformat()}"
+    # Per release too: the snapshot is a pickled dataclass, and another release may read it differently.
+    return f"budget:dashboard:service:{code_release()}:{today.isoformat()}"
 
 
 def service_snapshot_refresh(today: date | None = None) -> ServiceSnapshot:

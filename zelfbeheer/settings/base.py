@@ -22,6 +22,9 @@ CSRF_TRUSTED_ORIGINS = env.list("CSRF_TRUSTED_ORIGINS", default=[])
 SITE_URL = env.str("SITE_URL", default="http://127.0.0.1:8000")
 # Only `make bench` switches this on: /bench/floor/ is the framework's floor to compare pages against.
 BENCHMARK_FLOOR_VIEW = env.bool("BENCHMARK_FLOOR_VIEW", default=False)
+# The release being run (an image tag or commit); cached pages are kept per release. Empty: a digest of
+# the code, templates and translations, worked out at start-up.
+RELEASE = env.str("RELEASE", default="")
 
 INSTALLED_APPS = [
     "modeltranslation",  # before admin, so the admin shows a field per language
