@@ -27,9 +27,14 @@ SERVICE_SECTIONS = VersionedCache(
 )
 
 
-def money_section_html(year: int, today: date) -> str:
+def sections_html(year: int, today: date) -> tuple[str, str]:
+    """The money section and the service section, reading the snapshot once for both."""
+    snapshot = figures.service_snapshot(today)
+    return money_section_html(year, today, snapshot.homes), service_section_html(year, snapshot)
+
+
+def money_section_html(year: int, today: date, homes: int) -> str:
     """Key figures, budget lines, cost per home and the burn chart with its table."""
-    homes = figures.service_snapshot(today).homes
 
     def render() -> str:
         money = figures.money_figures(year, today)
@@ -70,10 +75,9 @@ def money_section_html(year: int, today: date) -> str:
     return figures.LEDGER.get_or_make(parts, render)
 
 
-def service_section_html(year: int, today: date) -> str:
+def service_section_html(year: int, snapshot: figures.ServiceSnapshot) -> str:
     """Service figures with the requests-per-month chart, and the social counts (counts below 5 arrive
     as "< 5" already)."""
-    snapshot = figures.service_snapshot(today)
 
     def render() -> str:
         per_month = snapshot.per_month

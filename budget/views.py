@@ -21,14 +21,15 @@ def dashboard(request: HttpRequest) -> HttpResponse:
     """The board's page: money per budget line, burn, forecast, cost per home, service, social counts."""
     today = timezone.localdate()
     year = _year_from(request, today)
+    money_section, service_section = dashboard_sections.sections_html(year, today)
     return render(
         request,
         "budget/dashboard.html",
         {
             "year": year,
             "years": selectors.financial_years(),
-            "money_section": dashboard_sections.money_section_html(year, today),
-            "service_section": dashboard_sections.service_section_html(year, today),
+            "money_section": money_section,
+            "service_section": service_section,
             "reports": selectors.monthly_reports_visible_to(request.user)[:12],
         },
     )

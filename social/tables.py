@@ -41,12 +41,10 @@ class CaseListTable(RowsWrittenInPython):
     def row_html(self, record: SocialCase, parity: str):
         return format_html(
             '<tr class="{}" data-overdue="{}">'
-            '<td><a href="{}" class="portal-queue-link">{}</a></td>'
-            "<td>{}</td><td>{}</td><td>{}</td><td>{}</td><td>{}</td><td>{}</td></tr>",
+            "<td>{}</td><td>{}</td><td>{}</td><td>{}</td><td>{}</td><td>{}</td><td>{}</td></tr>",
             parity,
             "true" if record.has_overdue else "false",
-            reverse("social:case_detail", args=[record.uuid]),
-            record.number,
+            self.render_number(record, record.number),
             record.display_title,
             choice_label(record, "case_type"),
             choice_label(record, "status"),

@@ -60,15 +60,13 @@ class DeskQueueTable(RowsWrittenInPython):
         return format_html(
             '<tr class="{}" data-overdue="{}" data-received="{}">'
             '<td><input type="checkbox" name="selection" value="{}" form="bulk-form"></td>'
-            '<td><a href="{}" class="portal-queue-link">{}</a></td>'
             "<td>{}</td><td>{}</td><td>{}</td><td>{}</td><td>{}</td><td>{}</td><td>{}</td><td>{}</td>"
-            "<td>{}</td></tr>",
+            "<td>{}</td><td>{}</td></tr>",
             parity,
             "true" if record.sla_state == "overdue" else "false",
             received_at(record),
             record.pk,
-            reverse("tickets:desk_triage", args=[record.uuid]),
-            record.number,
+            self.render_number(record, record.number),
             local_date(record.created_at, "j M H:i"),
             record.location,
             str(record.category),
